@@ -1,0 +1,79 @@
+/**
+ * The resolved configuration: validated, cross-referenced, defaults and catalog data filled in, frozen.
+ * Hot paths read only these objects; nothing here is parsed or looked up per request.
+ */
+
+import type { ProviderTimeouts, ResolvedModel } from '../core/model.ts';
+
+export type ProviderType = 'openai' | 'openai-compatible' | 'sim';
+
+/** How the API key is presented upstream (OpenAI: `Authorization: Bearer`; Azure: `api-key`). */
+export interface ProviderAuth {
+  readonly header: string;
+  /** Prefix before the key, e.g. `Bearer `; empty for a bare key. */
+  readonly prefix: string;
+}
+
+/** Per-model behaviour of the simulator (keyed by upstream model name). */
+export interface SimModelProfile {
+  /** Time to first token: a log-normal distribution given by its median and p95, in ms. */
+  readonly ttftMs: { readonly median: number; readonly p95: number };
+  readonly tokensPerSecond: number;
+  readonly contextWindow: number;
+  /** Faults applied to every request for this model unless the request header overrides. */
+  readonly faults: readonly string[];
+}
+
+export interface SimProviderSettings {
+  /** `zero` removes every delay (for overhead benchmarks); `realistic` follows the profiles. */
+  readonly latency: 'zero' | 'realistic';
+  readonly seed: number;
+  readonly profiles: Readonly<Record<string, SimModelProfile>>;
+}
+
+export interface ResolvedProvider {
+  readonly name: string;
+  readonly type: ProviderType;
+  /** Base URL up to and including the version segment, without a trailing slash. */
+  readonly baseUrl: string;
+  readonly apiKey: string | undefined;
+  readonly auth: ProviderAuth;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Extra query parameters on every call (Azure's `api-version`). */
+  readonly query: Readonly<Record<string, string>>;
+  readonly timeouts: ProviderTimeouts;
+  /** Keep-alive connections held open to this upstream. */
+  readonly maxConnections: number;
+  /** Client request headers copied to this upstream verbatim (lower-case names). */
+  readonly forwardHeaders: readonly string[];
+  /** Present for `type: sim` only. */
+  readonly sim: SimProviderSettings | undefined;
+}
+
+export interface ResolvedRoute {
+  readonly name: string;
+  readonly strategy: 'single' | 'fallback';
+  /** Model ids, in the order they are tried. */
+  readonly targets: readonly string[];
+}
+
+export interface ServerSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly bodyLimitBytes: number;
+  /** Longest a client may take to send its request (slowloris guard). */
+  readonly requestTimeoutMs: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface ResolvedConfig {
+  /** Short content hash of the source config, recorded with every request. */
+  readonly version: string;
+  readonly server: ServerSettings;
+  readonly providers: ReadonlyMap<string, ResolvedProvider>;
+  readonly models: ReadonlyMap<string, ResolvedModel>;
+  readonly routes: ReadonlyMap<string, ResolvedRoute>;
+  readonly defaultRoute: string;
+  /** Providers switched off because an environment variable they require is unset (for the log). */
+  readonly inactiveProviders: readonly { readonly name: string; readonly missingEnv: readonly string[] }[];
+}

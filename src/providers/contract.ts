@@ -1,0 +1,47 @@
+/**
+ * The provider adapter contract (version 1). Every upstream — OpenAI, an OpenAI-compatible server, the
+ * simulator, later Anthropic and Gemini — is reached only through this interface.
+ *
+ * Error rules every adapter follows (the conformance suite checks them):
+ * - `generate()` resolves with a complete response or rejects with a `GatewayError`.
+ * - `stream()` rejects with a `GatewayError` if the upstream fails before the stream begins (bad status,
+ *   connect error, timeout), so the executor can still fall back invisibly. Once it resolves, the
+ *   iterable yields `stream-start` first and ends with exactly one `finish` or one `error` part; a body
+ *   that ends without the format's end marker yields `error` with code `stream_truncated`.
+ * - Aborting `context.signal` aborts the upstream call promptly.
+ */
+
+import type { ChatRequest } from '../core/request.ts';
+import type { ChatResponse, StreamPart } from '../core/response.ts';
+import type { ModelCapabilities, ResolvedModel } from '../core/model.ts';
+
+export const PROVIDER_CONTRACT_VERSION = 1;
+
+export interface CallContext {
+  readonly requestId: string;
+  /** Aborted when the client disconnects or the deadline passes. */
+  readonly signal: AbortSignal;
+  /**
+   * Extra headers for this call only (for example the simulator's fault-injection header forwarded
+   * from the client). Adapters add them to the upstream request verbatim.
+   */
+  readonly extraHeaders?: Readonly<Record<string, string>>;
+}
+
+export interface ProviderAdapter {
+  readonly contractVersion: typeof PROVIDER_CONTRACT_VERSION;
+  /** The provider instance name from config. */
+  readonly name: string;
+  /** The wire format family (`openai`, `openai-compatible`, `sim`, …). */
+  readonly type: string;
+  /**
+   * What this adapter can carry for the given model. Config may narrow these per model; it never
+   * widens them past what the wire format supports.
+   */
+  capabilities(model: ResolvedModel): ModelCapabilities;
+  generate(request: ChatRequest, model: ResolvedModel, context: CallContext): Promise<ChatResponse>;
+  stream(request: ChatRequest, model: ResolvedModel, context: CallContext): Promise<AsyncIterable<StreamPart>>;
+  /** Readiness: can this provider take traffic (its dependencies initialised)? Cheap, no upstream call. */
+  ready(): boolean;
+  close(): Promise<void>;
+}
