@@ -37,7 +37,13 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface ErrorSpec {
   readonly httpStatus: number;
   /** `error.type` in OpenAI's error JSON. */
-  readonly openaiType: 'invalid_request_error' | 'authentication_error' | 'rate_limit_error' | 'server_error' | 'api_error' | 'not_found_error';
+  readonly openaiType:
+    | 'invalid_request_error'
+    | 'authentication_error'
+    | 'rate_limit_error'
+    | 'server_error'
+    | 'api_error'
+    | 'not_found_error';
   /** `error.type` in Anthropic's error JSON. */
   readonly anthropicType:
     | 'invalid_request_error'
@@ -147,7 +153,10 @@ export class AllAttemptsFailedError extends GatewayError {
 
   constructor(last: GatewayError, attempts: readonly AttemptFailure[]) {
     const summary = attempts
-      .map((a) => `${a.target}: ${a.code}${a.upstreamStatus === undefined ? '' : ` (${a.upstreamStatus})`} after ${Math.round(a.durationMs)} ms`)
+      .map(
+        (a) =>
+          `${a.target}: ${a.code}${a.upstreamStatus === undefined ? '' : ` (${a.upstreamStatus})`} after ${Math.round(a.durationMs)} ms`,
+      )
       .join('; ');
     super(last.code, `All ${attempts.length} attempt(s) failed. ${summary}. Last error: ${last.message}`, {
       ...last.details,

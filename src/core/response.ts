@@ -37,7 +37,12 @@ export interface ChatResponse {
  * `error`; a stream that ends any other way was truncated, and the adapter must say so with `error`.
  */
 export type StreamPart =
-  | { readonly type: 'stream-start'; readonly id: string; readonly upstreamModel: string; readonly created: number }
+  | {
+      readonly type: 'stream-start';
+      readonly id: string;
+      readonly upstreamModel: string;
+      readonly created: number;
+    }
   | { readonly type: 'text-start' }
   | { readonly type: 'text-delta'; readonly text: string }
   | { readonly type: 'text-end' }

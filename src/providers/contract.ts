@@ -40,7 +40,11 @@ export interface ProviderAdapter {
    */
   capabilities(model: ResolvedModel): ModelCapabilities;
   generate(request: ChatRequest, model: ResolvedModel, context: CallContext): Promise<ChatResponse>;
-  stream(request: ChatRequest, model: ResolvedModel, context: CallContext): Promise<AsyncIterable<StreamPart>>;
+  stream(
+    request: ChatRequest,
+    model: ResolvedModel,
+    context: CallContext,
+  ): Promise<AsyncIterable<StreamPart>>;
   /** Readiness: can this provider take traffic (its dependencies initialised)? Cheap, no upstream call. */
   ready(): boolean;
   close(): Promise<void>;

@@ -1,0 +1,103 @@
+/** Command-line flags of `npm run bench:overhead`, parsed into checked settings. */
+import { parseArgs } from 'node:util';
+import { TARGET_NAMES, type TargetName } from './systems.ts';
+import type { LoadShape } from './workload.ts';
+
+export interface BenchSettings {
+  readonly rounds: number;
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  readonly targets: readonly TargetName[];
+  readonly loads: readonly LoadShape[];
+  readonly streamModes: readonly boolean[];
+  readonly switchyardLogLevel: string;
+  readonly resultsDirectory: string;
+}
+
+export const USAGE = `npm run bench:overhead -- [options]
+
+Measures what each gateway adds over calling the simulator directly, interleaving the systems round
+by round. Prints markdown tables and writes JSON to bench/results/.
+
+  --rounds N            rounds over all targets and scenarios; medians are reported (default 3)
+  --duration S          measured seconds per cell (default 6)
+  --warmup S            unmeasured seconds before each cell, same load (default 1)
+  --quick               smoke run: 1 round, 2 s cells, 0.5 s warm-up
+  --targets LIST        of ${TARGET_NAMES.join(',')} (default all; direct is always included)
+  --loads LIST          closed-<connections> and open-<req/s> (default closed-16,closed-64,open-500)
+  --modes LIST          json,stream (default both)
+  --switchyard-log-level L   Switchyard's server.log_level (default info, its own default)
+  --results-dir DIR     where the JSON goes (default bench/results)
+  --help`;
+
+export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      targets: { type: 'string' },
+      loads: { type: 'string', default: 'closed-16,closed-64,open-500' },
+      modes: { type: 'string', default: 'json,stream' },
+      'switchyard-log-level': { type: 'string', default: 'info' },
+      'results-dir': { type: 'string', default: 'bench/results' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  const quick = values.quick;
+  return {
+    rounds: positiveNumber('--rounds', values.rounds, quick ? 1 : 3, true),
+    durationSeconds: positiveNumber('--duration', values.duration, quick ? 2 : 6, false),
+    warmupSeconds: positiveNumber('--warmup', values.warmup, quick ? 0.5 : 1, false),
+    targets: parseTargets(values.targets),
+    loads: splitList(values.loads).map(parseLoad),
+    streamModes: splitList(values.modes).map(parseMode),
+    switchyardLogLevel: values['switchyard-log-level'],
+    resultsDirectory: values['results-dir'],
+  };
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function positiveNumber(flag: string, text: string | undefined, fallback: number, integer: boolean): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new Error(`${flag} must be a positive ${integer ? 'integer' : 'number'}, got '${text}'`);
+  }
+  return value;
+}
+
+function parseTargets(text: string | undefined): TargetName[] {
+  if (text === undefined) return [...TARGET_NAMES];
+  const chosen = new Set<TargetName>(['direct']);
+  for (const name of splitList(text)) {
+    const known = TARGET_NAMES.find((target) => target === name);
+    if (known === undefined) throw new Error(`unknown target '${name}' (known: ${TARGET_NAMES.join(', ')})`);
+    chosen.add(known);
+  }
+  // Keep the canonical order so tables always read direct → bare proxy → gateways.
+  return TARGET_NAMES.filter((name) => chosen.has(name));
+}
+
+function parseLoad(text: string): LoadShape {
+  const match = /^(closed|open)-(\d+)$/.exec(text);
+  const amount = Number(match?.[2]);
+  if (match === null || !(amount > 0)) throw new Error(`bad load '${text}': use closed-<connections> or open-<req/s>`);
+  return match[1] === 'closed' ? { kind: 'closed', connections: amount } : { kind: 'open', requestsPerSecond: amount };
+}
+
+function parseMode(text: string): boolean {
+  if (text === 'json') return false;
+  if (text === 'stream') return true;
+  throw new Error(`bad mode '${text}': use json or stream`);
+}

@@ -1,0 +1,54 @@
+/**
+ * The one wiring file: each stage is built from the one before it. Reading top to bottom is reading
+ * the request's path: config → providers → routing → executor → HTTP.
+ */
+
+import type { Logger } from 'pino';
+import type { ResolvedConfig } from './config/resolved.ts';
+import { createExecutor } from './executor/execute.ts';
+import { PROVIDER_FACTORIES } from './providers/factories.ts';
+import { createAdapters } from './providers/registry.ts';
+import { createHttpTransport } from './providers/transport/http-transport.ts';
+import { createPlanner } from './routing/plan.ts';
+import { createHttpServer, type GatewayHttpServer } from './server/http-server.ts';
+
+export interface Gateway {
+  readonly server: GatewayHttpServer;
+  /** Starts listening; resolves with the bound address (port 0 picks a free port). */
+  listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
+  /** Stops accepting, waits for in-flight requests, then closes upstream connections. */
+  close(): Promise<void>;
+}
+
+export async function createGateway(config: ResolvedConfig, logger: Logger): Promise<Gateway> {
+  let accepting = true;
+  const transport = createHttpTransport();
+  const adapters = await createAdapters(config.providers, PROVIDER_FACTORIES, { transport });
+  const planner = createPlanner(config);
+  const executor = createExecutor(adapters, config.providers);
+  const server = createHttpServer({
+    config,
+    planner,
+    executor,
+    adapters,
+    logger,
+    accepting: () => accepting,
+  });
+
+  return {
+    server,
+    async listen(port = config.server.port, host = config.server.host) {
+      await server.listen({ port, host });
+      const address = server.server.address();
+      const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+      const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+      return { port: boundPort, url: `http://${urlHost}:${boundPort}` };
+    },
+    async close() {
+      accepting = false;
+      await server.close();
+      await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
+      await transport.close();
+    },
+  };
+}

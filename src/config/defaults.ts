@@ -1,0 +1,66 @@
+/**
+ * Every default the configuration applies, in one place. The schema shows these to editors (through the
+ * JSON Schema) and the resolver fills them in; nothing else in the gateway invents a config value.
+ */
+
+import type { ModelCapabilities } from '../core/model.ts';
+import type { ServerSettings } from './resolved.ts';
+
+export const SERVER_DEFAULTS = {
+  // Listen on every interface: the gateway usually runs in a container.
+  host: '0.0.0.0',
+  // The port most HTTP services and examples use.
+  port: 8080,
+  // 4 MiB holds a long conversation with a few images; larger bodies are rejected with 413.
+  bodyLimitBytes: 4 * 1024 * 1024,
+  // A client gets 30 s to send its request; slower senders are cut off (slowloris guard).
+  requestTimeoutMs: 30_000,
+  // One line per request; `debug` adds routing detail.
+  logLevel: 'info',
+} as const satisfies ServerSettings;
+
+export const PROVIDER_DEFAULTS = {
+  // OpenAI's public API, for `type: openai` without a base_url.
+  openaiBaseUrl: 'https://api.openai.com/v1',
+  // The header that carries the API key.
+  authHeader: 'authorization',
+  // `Authorization: Bearer <key>` is what OpenAI and nearly every compatible server expect.
+  authScheme: 'bearer',
+  timeouts: {
+    // TCP + TLS handshake; a healthy upstream connects in well under a second.
+    connectMs: 10_000,
+    // Until response headers: a non-streamed answer arrives whole, so this covers a long generation.
+    headersMs: 300_000,
+    // Longest silence inside a stream; reasoning models can think for a minute before the next chunk.
+    bodyIdleMs: 120_000,
+  },
+  // Keep-alive connections per upstream; streams hold one each for their whole duration.
+  maxConnections: 256,
+  // Real upstreams receive no client headers unless listed.
+  forwardHeaders: [] as readonly string[],
+  // The simulator honours a per-request fault header, so clients may send it through.
+  simForwardHeaders: ['x-sim-fault'] as readonly string[],
+  // Simulated delays follow the model profiles; `zero` is for overhead benchmarks.
+  simLatency: 'realistic',
+  // A fixed seed makes simulated latencies and faults reproducible run to run.
+  simSeed: 1,
+} as const;
+
+/**
+ * What a model is assumed able to do when neither config nor the catalog says: nothing optional. A
+ * feature wrongly assumed present fails requests; one wrongly assumed absent only narrows routing.
+ */
+export const CAPABILITY_DEFAULTS: ModelCapabilities = {
+  tools: false,
+  parallelToolCalls: false,
+  jsonObject: false,
+  jsonSchema: false,
+  vision: false,
+  logprobs: false,
+  assistantPrefill: false,
+};
+
+export const MODEL_DEFAULTS = {
+  // Output cap when neither config nor catalog gives one: what most servers allow without asking.
+  maxOutputTokens: 4096,
+} as const;

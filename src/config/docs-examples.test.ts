@@ -1,0 +1,26 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfigText } from './load.ts';
+
+// Every YAML example in the configuration reference must load, so the docs cannot drift from the code.
+const reference = await readFile(join(import.meta.dirname, '../../docs/configuration.md'), 'utf8');
+const examples = [...reference.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+const env = {
+  OPENAI_API_KEY: 'sk-test',
+  GROQ_API_KEY: 'gsk-test',
+  TOGETHER_API_KEY: 'tg-test',
+  AZURE_OPENAI_API_KEY: 'az-test',
+};
+
+describe('docs/configuration.md examples', () => {
+  it('has examples', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(examples.map((text, index) => [index, text] as const))('example %i loads', async (_index, text) => {
+    const config = await loadConfigText(text, { env });
+    expect(config.routes.size).toBeGreaterThan(0);
+    expect(config.inactiveProviders).toEqual([]);
+  });
+});

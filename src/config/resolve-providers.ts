@@ -1,0 +1,131 @@
+/** Providers: from their validated document to the resolved, default-filled form the adapters read. */
+
+import { FaultSpecError, parseFaultSpec } from '../sim/faults.ts';
+import type { ResolvedProvider, SimModelProfile, SimProviderSettings } from './resolved.ts';
+import { PROVIDER_DEFAULTS } from './defaults.ts';
+import { knownList, type PendingIssue } from './issues.ts';
+import type { ProviderDocument, SimProfileDocument } from './schema.ts';
+
+type SimProviderDocument = Extract<ProviderDocument, { type: 'sim' }>;
+
+export function resolveProvider(
+  name: string,
+  document: ProviderDocument,
+  simTiers: Readonly<Record<string, SimModelProfile>>,
+  issues: PendingIssue[],
+): ResolvedProvider {
+  const timeouts = {
+    connectMs: document.timeouts.connect_ms,
+    headersMs: document.timeouts.headers_ms,
+    bodyIdleMs: document.timeouts.body_idle_ms,
+  };
+  const forwardHeaders = (document.forward_headers ?? defaultForwardHeaders(document)).map((header) =>
+    header.toLowerCase(),
+  );
+  if (document.type === 'sim') {
+    return {
+      name,
+      type: 'sim',
+      // The simulator runs in-process; there is no URL to configure.
+      baseUrl: '',
+      apiKey: undefined,
+      auth: { header: PROVIDER_DEFAULTS.authHeader, prefix: '' },
+      headers: {},
+      query: {},
+      timeouts,
+      maxConnections: document.max_connections,
+      forwardHeaders,
+      sim: resolveSimSettings(name, document, simTiers, issues),
+    };
+  }
+  const baseUrl = document.base_url ?? PROVIDER_DEFAULTS.openaiBaseUrl;
+  return {
+    name,
+    type: document.type,
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    apiKey: document.api_key === '' ? undefined : document.api_key,
+    auth: {
+      header: document.auth.header.toLowerCase(),
+      prefix: document.auth.scheme === 'bearer' ? 'Bearer ' : '',
+    },
+    headers: document.headers,
+    query: document.query,
+    timeouts,
+    maxConnections: document.max_connections,
+    forwardHeaders,
+    sim: undefined,
+  };
+}
+
+function defaultForwardHeaders(document: ProviderDocument): readonly string[] {
+  return document.type === 'sim' ? PROVIDER_DEFAULTS.simForwardHeaders : PROVIDER_DEFAULTS.forwardHeaders;
+}
+
+/** The built-in tiers, each overridden field by field by a profile of the same name, plus new profiles. */
+function resolveSimSettings(
+  providerName: string,
+  document: SimProviderDocument,
+  simTiers: Readonly<Record<string, SimModelProfile>>,
+  issues: PendingIssue[],
+): SimProviderSettings {
+  // A copy: the resolved config is frozen, and the simulator's own tier table must stay its own.
+  const profiles: Record<string, SimModelProfile> = structuredClone(simTiers);
+  for (const [profileName, profile] of Object.entries(document.profiles)) {
+    const path = ['providers', providerName, 'profiles', profileName];
+    const resolved = resolveSimProfile(profile, simTiers[profileName], path, Object.keys(simTiers), issues);
+    if (resolved !== undefined) profiles[profileName] = resolved;
+  }
+  return { latency: document.latency, seed: document.seed, profiles };
+}
+
+function resolveSimProfile(
+  profile: SimProfileDocument,
+  tier: SimModelProfile | undefined,
+  path: readonly string[],
+  tierNames: readonly string[],
+  issues: PendingIssue[],
+): SimModelProfile | undefined {
+  const ttftMs = profile.ttft_ms ?? tier?.ttftMs;
+  const tokensPerSecond = profile.tokens_per_second ?? tier?.tokensPerSecond;
+  const contextWindow = profile.context_window ?? tier?.contextWindow;
+  const missing = [
+    ttftMs === undefined ? 'ttft_ms' : undefined,
+    tokensPerSecond === undefined ? 'tokens_per_second' : undefined,
+    contextWindow === undefined ? 'context_window' : undefined,
+  ].filter((field) => field !== undefined);
+  if (
+    missing.length > 0 ||
+    ttftMs === undefined ||
+    tokensPerSecond === undefined ||
+    contextWindow === undefined
+  ) {
+    issues.push({
+      path,
+      message: `a profile that is not a built-in tier must set ${missing.join(', ')} (tiers: ${knownList(tierNames)})`,
+    });
+    return undefined;
+  }
+  if (ttftMs.p95 < ttftMs.median) {
+    issues.push({
+      path: [...path, 'ttft_ms', 'p95'],
+      message: `p95 (${ttftMs.p95}) is below the median (${ttftMs.median})`,
+    });
+  }
+  const faults = profile.faults ?? tier?.faults ?? [];
+  for (const [index, fault] of faults.entries()) {
+    const problem = faultSpecProblem(fault);
+    if (problem !== undefined) issues.push({ path: [...path, 'faults', index], message: problem });
+  }
+  return { ttftMs, tokensPerSecond, contextWindow, faults };
+}
+
+/** Checked at load so a typo fails startup rather than the first request to the model. */
+function faultSpecProblem(spec: string): string | undefined {
+  try {
+    parseFaultSpec(spec);
+    return undefined;
+  } catch (error) {
+    if (error instanceof FaultSpecError) return error.message;
+    throw error;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * From a schema-valid document to the ResolvedConfig: cross-references checked (every problem collected),
+ * inactive providers and their models dropped, routes narrowed to the models that remain.
+ */
+
+import type { ResolvedModel } from '../core/model.ts';
+import { knownList, type PendingIssue } from './issues.ts';
+import type { ResolvedConfig, ResolvedProvider, ResolvedRoute, SimModelProfile } from './resolved.ts';
+import { resolveModel } from './resolve-models.ts';
+import { resolveProvider } from './resolve-providers.ts';
+import type { ConfigDocument } from './schema.ts';
+
+export interface ResolveInput {
+  readonly document: ConfigDocument;
+  readonly version: string;
+  /** Provider name → the required environment variables that are unset (not in `document`). */
+  readonly inactiveProviders: ReadonlyMap<string, readonly string[]>;
+  /** Model id → inactive provider, for models set aside with their provider (not in `document`). */
+  readonly dormantModels: ReadonlyMap<string, string>;
+  readonly simTiers: Readonly<Record<string, SimModelProfile>>;
+}
+
+export type ResolveResult =
+  | { readonly ok: true; readonly config: ResolvedConfig }
+  | { readonly ok: false; readonly issues: readonly PendingIssue[] };
+
+export async function resolveDocument(input: ResolveInput): Promise<ResolveResult> {
+  const { document, inactiveProviders } = input;
+  // Reference problems do not stop resolution: models are still checked, so one run reports both.
+  const issues = checkReferences(input);
+
+  const providers = new Map<string, ResolvedProvider>();
+  for (const [name, providerDocument] of Object.entries(document.providers)) {
+    if (inactiveProviders.has(name)) continue;
+    providers.set(name, resolveProvider(name, providerDocument, input.simTiers, issues));
+  }
+
+  const models = new Map<string, ResolvedModel>();
+  for (const [id, modelDocument] of Object.entries(document.models)) {
+    const provider = providers.get(modelDocument.provider);
+    const providerDocument = document.providers[modelDocument.provider];
+    if (provider === undefined || providerDocument === undefined) continue; // inactive or unknown provider
+    const model = await resolveModel(id, modelDocument, provider, providerDocument, issues);
+    if (model !== undefined) models.set(id, model);
+  }
+
+  const defaultRoute = document.default_route ?? document.routes[0]?.name ?? '';
+  const routes = new Map<string, ResolvedRoute>();
+  for (const [index, route] of document.routes.entries()) {
+    const targets = route.targets.filter((target) => models.has(target));
+    if (targets.length > 0) {
+      const strategy = route.strategy ?? (route.targets.length === 1 ? 'single' : 'fallback');
+      routes.set(route.name, { name: route.name, strategy, targets });
+    } else if (route.name === defaultRoute && issues.length === 0) {
+      issues.push({
+        path: ['routes', index, 'targets'],
+        message: `the default route "${defaultRoute}" has no active target: ${inactiveReasons(route.targets, input)}`,
+      });
+    }
+  }
+  if (issues.length > 0) return { ok: false, issues };
+
+  return {
+    ok: true,
+    config: {
+      version: input.version,
+      server: {
+        host: document.server.host,
+        port: document.server.port,
+        bodyLimitBytes: document.server.body_limit_bytes,
+        requestTimeoutMs: document.server.request_timeout_ms,
+        logLevel: document.server.log_level,
+      },
+      providers,
+      models,
+      routes,
+      defaultRoute,
+      inactiveProviders: [...inactiveProviders].map(([name, missingEnv]) => ({ name, missingEnv })),
+    },
+  };
+}
+
+/** Names that must refer to something defined elsewhere in the document. */
+function checkReferences({ document, inactiveProviders, dormantModels }: ResolveInput): PendingIssue[] {
+  const issues: PendingIssue[] = [];
+  const providerNames = new Set([...Object.keys(document.providers), ...inactiveProviders.keys()]);
+  const modelIds = new Set([...Object.keys(document.models), ...dormantModels.keys()]);
+  for (const [id, model] of Object.entries(document.models)) {
+    if (!providerNames.has(model.provider)) {
+      issues.push({
+        path: ['models', id, 'provider'],
+        message: `unknown provider "${model.provider}" (${knownList(providerNames)})`,
+      });
+    }
+  }
+  const firstIndexOfRoute = new Map<string, number>();
+  for (const [index, route] of document.routes.entries()) {
+    const first = firstIndexOfRoute.get(route.name);
+    if (first === undefined) firstIndexOfRoute.set(route.name, index);
+    else
+      issues.push({
+        path: ['routes', index, 'name'],
+        message: `duplicate route name "${route.name}" (first at routes[${first}])`,
+      });
+    for (const [targetIndex, target] of route.targets.entries()) {
+      if (!modelIds.has(target)) {
+        issues.push({
+          path: ['routes', index, 'targets', targetIndex],
+          message: `unknown model "${target}" (${knownList(modelIds)})`,
+        });
+      }
+    }
+    if (route.strategy === 'single' && route.targets.length !== 1) {
+      issues.push({
+        path: ['routes', index, 'targets'],
+        message: `strategy "single" takes exactly one target, got ${route.targets.length}`,
+      });
+    }
+  }
+  if (document.default_route !== undefined && !firstIndexOfRoute.has(document.default_route)) {
+    issues.push({
+      path: ['default_route'],
+      message: `unknown route "${document.default_route}" (${knownList(firstIndexOfRoute.keys())})`,
+    });
+  }
+  return issues;
+}
+
+function inactiveReasons(
+  targets: readonly string[],
+  { inactiveProviders, dormantModels }: ResolveInput,
+): string {
+  const reasons = new Set<string>();
+  for (const target of targets) {
+    const providerName = dormantModels.get(target) ?? '';
+    const missing = inactiveProviders.get(providerName);
+    if (missing !== undefined) reasons.add(`provider "${providerName}" needs ${missing.join(', ')}`);
+  }
+  return reasons.size === 0 ? 'none of its models resolved' : [...reasons].join('; ');
+}

@@ -1,0 +1,183 @@
+/**
+ * The shape of `switchyard.yaml`, as zod schemas. Every object is strict, so a misspelt key is reported
+ * with its path instead of being silently ignored. Defaults that depend on nothing else are declared here
+ * (so the JSON Schema shows them to editors); the rest are applied by the resolver. Both read their values
+ * from defaults.ts.
+ */
+
+import { z } from 'zod';
+import { PROVIDER_DEFAULTS, SERVER_DEFAULTS } from './defaults.ts';
+
+const positiveInt = z.number().int().positive();
+const milliseconds = z.number().int().positive();
+const usdPerMillion = z.number().nonnegative();
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+// Checked as a URL after interpolation, but a plain string in the JSON Schema: editors see `${VAR}`.
+const httpUrl = z
+  .string()
+  .refine((text) => URL.canParse(text) && /^https?:/.test(text), 'must be an http(s) URL');
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name');
+
+const serverSchema = z
+  .strictObject({
+    host: z.string().min(1).default(SERVER_DEFAULTS.host),
+    port: z.number().int().min(0).max(65_535).default(SERVER_DEFAULTS.port),
+    body_limit_bytes: positiveInt.default(SERVER_DEFAULTS.bodyLimitBytes),
+    request_timeout_ms: milliseconds.default(SERVER_DEFAULTS.requestTimeoutMs),
+    log_level: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default(SERVER_DEFAULTS.logLevel),
+  })
+  .describe('The HTTP server the gateway listens on.');
+
+const timeoutsSchema = z
+  .strictObject({
+    connect_ms: milliseconds.default(PROVIDER_DEFAULTS.timeouts.connectMs),
+    headers_ms: milliseconds.default(PROVIDER_DEFAULTS.timeouts.headersMs),
+    body_idle_ms: milliseconds.default(PROVIDER_DEFAULTS.timeouts.bodyIdleMs),
+  })
+  .describe('Upstream timeouts: connect, until response headers, and longest silence within a body.');
+
+/** Keys every provider type accepts. */
+const commonProviderKeys = {
+  requires_env: z
+    .array(envVarName)
+    .default([])
+    .describe('The provider is active only when every listed environment variable is set and non-empty.'),
+  timeouts: timeoutsSchema.prefault({}),
+  max_connections: positiveInt
+    .default(PROVIDER_DEFAULTS.maxConnections)
+    .describe('Keep-alive connections held open to this upstream.'),
+  forward_headers: z
+    .array(headerName)
+    .optional()
+    .describe('Client request headers copied upstream verbatim (default: none; sim: x-sim-fault).'),
+};
+
+/** Keys of providers reached over HTTP. */
+const httpProviderKeys = {
+  ...commonProviderKeys,
+  api_key: z.string().optional().describe('Usually "${SOME_API_KEY}", interpolated from the environment.'),
+  auth: z
+    .strictObject({
+      header: headerName.default(PROVIDER_DEFAULTS.authHeader),
+      scheme: z.enum(['bearer', 'none']).default(PROVIDER_DEFAULTS.authScheme),
+    })
+    .prefault({})
+    .describe('How the API key is sent: `authorization: Bearer <key>` by default; Azure uses api-key/none.'),
+  headers: z.record(z.string(), z.string()).default({}).describe('Extra headers sent on every call.'),
+  query: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('Extra query parameters on every call (e.g. Azure api-version).'),
+  catalog: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'must be a catalog provider id such as openai, groq or together')
+    .optional()
+    .describe('Catalog provider id used to look up windows and prices; inferred from base_url if absent.'),
+};
+
+const openaiProviderSchema = z.strictObject({
+  type: z.literal('openai'),
+  base_url: httpUrl.optional().describe(`Default ${PROVIDER_DEFAULTS.openaiBaseUrl}.`),
+  ...httpProviderKeys,
+});
+
+const openaiCompatibleProviderSchema = z.strictObject({
+  type: z.literal('openai-compatible'),
+  base_url: httpUrl.describe('Base URL including the version segment, e.g. http://localhost:8000/v1.'),
+  ...httpProviderKeys,
+});
+
+const simProfileSchema = z
+  .strictObject({
+    ttft_ms: z
+      .strictObject({ median: milliseconds, p95: milliseconds })
+      .optional()
+      .describe('Time to first token (log-normal, given by median and p95).'),
+    tokens_per_second: z.number().positive().optional(),
+    context_window: positiveInt.optional(),
+    faults: z.array(z.string().min(1)).optional().describe('Faults applied to every request for this model.'),
+  })
+  .describe('Overrides a built-in tier of the same name; a new name must give every field but faults.');
+
+const simProviderSchema = z.strictObject({
+  type: z.literal('sim'),
+  ...commonProviderKeys,
+  latency: z
+    .enum(['zero', 'realistic'])
+    .default(PROVIDER_DEFAULTS.simLatency)
+    .describe('`zero` removes every simulated delay.'),
+  seed: z.number().int().default(PROVIDER_DEFAULTS.simSeed),
+  profiles: z.record(z.string(), simProfileSchema).default({}),
+});
+
+export const providerSchema = z.discriminatedUnion('type', [
+  openaiProviderSchema,
+  openaiCompatibleProviderSchema,
+  simProviderSchema,
+]);
+
+const pricingSchema = z
+  .strictObject({
+    input_per_million: usdPerMillion,
+    output_per_million: usdPerMillion,
+    cached_input_per_million: usdPerMillion.optional(),
+    cache_write_per_million: usdPerMillion.optional(),
+  })
+  .describe('USD per million tokens. Given here, it replaces the catalog price as a whole.');
+
+const capabilitiesSchema = z
+  .strictObject({
+    tools: z.boolean().optional(),
+    parallel_tool_calls: z.boolean().optional(),
+    json_object: z.boolean().optional(),
+    json_schema: z.boolean().optional(),
+    vision: z.boolean().optional(),
+    logprobs: z.boolean().optional(),
+    assistant_prefill: z.boolean().optional(),
+  })
+  .describe('Each flag: this value, else the catalog where it knows, else false.');
+
+export const modelSchema = z.strictObject({
+  provider: z.string().min(1).describe('A key of `providers`.'),
+  upstream: z.string().min(1).optional().describe('Model name sent upstream (default: the model id).'),
+  context_window: positiveInt.optional().describe('Tokens; default from the catalog or sim profile.'),
+  max_output_tokens: positiveInt.optional(),
+  pricing: pricingSchema.optional(),
+  capabilities: capabilitiesSchema.optional(),
+  tokenizer: z
+    .enum(['o200k', 'cl100k', 'estimate'])
+    .optional()
+    .describe('Token counting family; inferred from the model name when absent.'),
+});
+
+const routeSchema = z.strictObject({
+  name: z.string().min(1),
+  strategy: z
+    .enum(['single', 'fallback'])
+    .optional()
+    .describe('Default: single for one target, fallback for several.'),
+  targets: z.array(z.string().min(1)).min(1).describe('Model ids, in the order they are tried.'),
+});
+
+export const configDocumentSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
+    server: serverSchema.prefault({}),
+    providers: z.record(z.string().min(1), providerSchema),
+    models: z.record(z.string().min(1), modelSchema),
+    routes: z.array(routeSchema).min(1),
+    default_route: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Route used when a request names none (default: the first).'),
+  })
+  .describe('Switchyard gateway configuration (switchyard.yaml).');
+
+/** The document after validation, with schema defaults applied. */
+export type ConfigDocument = z.output<typeof configDocumentSchema>;
+export type ProviderDocument = z.output<typeof providerSchema>;
+export type ModelDocument = z.output<typeof modelSchema>;
+export type SimProfileDocument = z.output<typeof simProfileSchema>;

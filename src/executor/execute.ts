@@ -1,0 +1,208 @@
+/**
+ * Runs a plan: tries its targets in order until one answers. A target is abandoned for the next only
+ * when the error's class says another target may succeed (the catalogue's `tryNextTarget`) and the plan
+ * is a fallback chain. Streams fall back only before they commit: until the first content part arrives
+ * nothing has reached the client, so a failure there is invisible; after it, failures travel in-band.
+ */
+
+import { AllAttemptsFailedError, GatewayError, toGatewayError } from '../core/errors.ts';
+import type { ResolvedModel } from '../core/model.ts';
+import type { ChatRequest } from '../core/request.ts';
+import type { ChatResponse, StreamPart } from '../core/response.ts';
+import type { ResolvedProvider } from '../config/resolved.ts';
+import type { CallContext, ProviderAdapter } from '../providers/contract.ts';
+import type { ExecutionPlan } from '../routing/plan.ts';
+import type { AttemptRecord } from './attempt.ts';
+import { estimateUsage } from './estimate-usage.ts';
+
+export interface ExecutionContext {
+  readonly requestId: string;
+  readonly signal: AbortSignal;
+  /** Incoming request headers (lower-case names), for the providers' `forward_headers`. */
+  readonly clientHeaders: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+export interface GenerateOutcome {
+  readonly response: ChatResponse;
+  readonly served: ResolvedModel;
+  readonly attempts: readonly AttemptRecord[];
+}
+
+export interface StreamOutcome {
+  /** Parts of the committed attempt; ends with `finish` or `error`, with `usage` always present. */
+  readonly parts: AsyncIterable<StreamPart>;
+  readonly served: ResolvedModel;
+  readonly attempts: readonly AttemptRecord[];
+}
+
+export interface Executor {
+  generate(plan: ExecutionPlan, request: ChatRequest, context: ExecutionContext): Promise<GenerateOutcome>;
+  stream(plan: ExecutionPlan, request: ChatRequest, context: ExecutionContext): Promise<StreamOutcome>;
+}
+
+interface Target {
+  readonly model: ResolvedModel;
+  readonly adapter: ProviderAdapter;
+  readonly forwardHeaders: readonly string[];
+}
+
+/** Parts that put something in front of the client: the stream commits on the first of these. */
+function commits(part: StreamPart): boolean {
+  return part.type === 'text-delta' || part.type === 'tool-call-start' || part.type === 'finish';
+}
+
+export function createExecutor(
+  adapters: ReadonlyMap<string, ProviderAdapter>,
+  providers: ReadonlyMap<string, ResolvedProvider>,
+): Executor {
+  const targets = new Map<string, Target>();
+  const targetFor = (model: ResolvedModel): Target => {
+    let target = targets.get(model.id);
+    if (target === undefined) {
+      const adapter = adapters.get(model.provider);
+      if (adapter === undefined)
+        throw new GatewayError('internal_error', `no adapter for provider '${model.provider}'`);
+      target = { model, adapter, forwardHeaders: providers.get(model.provider)?.forwardHeaders ?? [] };
+      targets.set(model.id, target);
+    }
+    return target;
+  };
+
+  const callContext = (target: Target, context: ExecutionContext): CallContext => {
+    if (target.forwardHeaders.length === 0) return { requestId: context.requestId, signal: context.signal };
+    const extraHeaders: Record<string, string> = {};
+    for (const name of target.forwardHeaders) {
+      const value = context.clientHeaders[name];
+      if (typeof value === 'string') extraHeaders[name] = value;
+    }
+    return { requestId: context.requestId, signal: context.signal, extraHeaders };
+  };
+
+  async function run<T>(
+    plan: ExecutionPlan,
+    context: ExecutionContext,
+    attemptOne: (target: Target) => Promise<T>,
+  ): Promise<{ value: T; served: ResolvedModel; attempts: AttemptRecord[] }> {
+    const attempts: AttemptRecord[] = [];
+    let lastError: GatewayError | undefined;
+    for (const model of plan.targets) {
+      if (context.signal.aborted)
+        throw toGatewayError(
+          context.signal.reason ?? new GatewayError('client_closed_request', 'client closed the request'),
+        );
+      const target = targetFor(model);
+      const startedAtMs = performance.now();
+      try {
+        const value = await attemptOne(target);
+        attempts.push({
+          target: model.id,
+          provider: model.provider,
+          startedAtMs,
+          durationMs: performance.now() - startedAtMs,
+          outcome: 'ok',
+          upstreamStatus: undefined,
+          message: undefined,
+        });
+        return { value, served: model, attempts };
+      } catch (thrown) {
+        const error = toGatewayError(thrown);
+        attempts.push({
+          target: model.id,
+          provider: model.provider,
+          startedAtMs,
+          durationMs: performance.now() - startedAtMs,
+          outcome: error.code,
+          upstreamStatus: error.details.upstreamStatus,
+          message: error.message,
+        });
+        lastError = error;
+        if (plan.strategy !== 'fallback' || !error.spec.tryNextTarget || context.signal.aborted) break;
+      }
+    }
+    if (lastError === undefined)
+      throw new GatewayError('internal_error', `route '${plan.route}' has no targets`);
+    if (attempts.length === 1) throw lastError;
+    throw new AllAttemptsFailedError(
+      lastError,
+      attempts.map((attempt) => ({
+        target: attempt.target,
+        provider: attempt.provider,
+        code: attempt.outcome === 'ok' ? 'internal_error' : attempt.outcome,
+        upstreamStatus: attempt.upstreamStatus,
+        message: attempt.message ?? '',
+        durationMs: attempt.durationMs,
+      })),
+    );
+  }
+
+  return {
+    async generate(plan, request, context) {
+      const { value, served, attempts } = await run(plan, context, async (target) => {
+        const response = await target.adapter.generate(request, target.model, callContext(target, context));
+        if (response.usage !== undefined) return response;
+        return { ...response, usage: estimateUsage(request, target.model, response.text) };
+      });
+      return { response: value, served, attempts };
+    },
+
+    async stream(plan, request, context) {
+      const { value, served, attempts } = await run(plan, context, async (target) => {
+        const iterator = (await target.adapter.stream(request, target.model, callContext(target, context)))[
+          Symbol.asyncIterator
+        ]();
+        const head: StreamPart[] = [];
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done === true)
+            throw new GatewayError('stream_truncated', 'the upstream stream ended before any output', {
+              provider: target.model.provider,
+              model: target.model.id,
+            });
+          if (next.value.type === 'error') {
+            await iterator.return?.();
+            throw next.value.error;
+          }
+          head.push(next.value);
+          if (commits(next.value)) break;
+        }
+        return withUsage(head, iterator, request, target.model);
+      });
+      return { parts: value, served, attempts };
+    },
+  };
+}
+
+/** Replays the parts read before commit, then the rest; adds estimated usage if the upstream gave none. */
+async function* withUsage(
+  head: readonly StreamPart[],
+  rest: AsyncIterator<StreamPart>,
+  request: ChatRequest,
+  model: ResolvedModel,
+): AsyncGenerator<StreamPart> {
+  let sawUsage = false;
+  let output = '';
+  const track = (part: StreamPart): void => {
+    if (part.type === 'usage') sawUsage = true;
+    else if (part.type === 'text-delta') output += part.text;
+    else if (part.type === 'tool-call-delta') output += part.argumentsDelta;
+  };
+  try {
+    for (const part of head) {
+      track(part);
+      yield part;
+    }
+    for (;;) {
+      const next = await rest.next();
+      if (next.done === true) break;
+      track(next.value);
+      if (next.value.type === 'error') {
+        yield next.value;
+        return;
+      }
+      yield next.value;
+    }
+    if (!sawUsage) yield { type: 'usage', usage: estimateUsage(request, model, output) };
+  } finally {
+    await rest.return?.();
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * OpenAI streamed chat completion (server-sent `chat.completion.chunk` objects, then `data: [DONE]`;
+ * https://platform.openai.com/docs/api-reference/chat-streaming) → canonical stream parts.
+ *
+ * The stream always ends with exactly one `finish` or one `error` part:
+ * - `[DONE]` ends the stream; `usage` (from the usage-only chunk) precedes `finish`.
+ * - A body that ends after a `finish_reason` but without `[DONE]` is accepted as complete: the answer
+ *   itself is whole, and some OpenAI-compatible servers never send `[DONE]`. Only the final usage chunk
+ *   can be missing then, which costs accounting precision, not correctness for the client.
+ * - A body that ends before any `finish_reason` is `stream_truncated`; invalid JSON is
+ *   `upstream_bad_response`; an in-stream `{"error": …}` is mapped like an HTTP error; a transport
+ *   failure (reset, idle timeout, abort) is passed on with its own code.
+ */
+
+import { z } from 'zod';
+import { GatewayError } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import type { FinishReason, StreamPart, Usage } from '../../core/response.ts';
+import type { EventStreamEnd, ServerSentEvent } from '../transport/event-stream.ts';
+import { convertUsage, openAIUsageSchema } from './convert-usage.ts';
+import type { DecodeContext } from './decode-response.ts';
+import { mapStreamError, readErrorInfo, withOrigin } from './map-error.ts';
+import { mapFinishReason } from './map-finish-reason.ts';
+
+const toolCallDeltaSchema = z.object({
+  index: z.number().nullish(),
+  id: z.string().nullish(),
+  function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+});
+
+const chunkSchema = z.object({
+  id: z.string().nullish(),
+  created: z.number().nullish(),
+  model: z.string().nullish(),
+  // Empty on the final usage chunk; some compatible servers send null or leave it out instead.
+  choices: z
+    .array(
+      z.object({
+        index: z.number().nullish(),
+        delta: z
+          .object({ content: z.string().nullish(), tool_calls: z.array(toolCallDeltaSchema).nullish() })
+          .nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .nullish(),
+  usage: openAIUsageSchema.nullish(),
+});
+
+export type OpenAIChunk = z.infer<typeof chunkSchema>;
+type ToolCallDelta = z.infer<typeof toolCallDeltaSchema>;
+
+interface ToolCallState {
+  id: string | undefined;
+  name: string | undefined;
+  started: boolean;
+  /** Argument text that arrived before the call's name (some servers split them). */
+  pendingArguments: string;
+}
+
+const MISSING_FINISH: FinishReason = { unified: 'other', raw: null };
+
+/** Turns parsed chunks into parts; pure state, no I/O, so it is tested chunk by chunk. */
+export class OpenAIChunkDecoder {
+  readonly #context: DecodeContext;
+  #started = false;
+  #textOpen = false;
+  readonly #toolCalls: ToolCallState[] = [];
+  #finishReason: FinishReason | undefined = undefined;
+  #usage: Usage | undefined = undefined;
+
+  constructor(context: DecodeContext) {
+    this.#context = context;
+  }
+
+  get sawFinishReason(): boolean {
+    return this.#finishReason !== undefined;
+  }
+
+  applyChunk(chunk: OpenAIChunk, parts: StreamPart[]): void {
+    if (!this.#started) {
+      this.#started = true;
+      parts.push({
+        type: 'stream-start',
+        id: chunk.id ?? '',
+        upstreamModel: chunk.model ?? this.#context.upstreamModel,
+        created: chunk.created ?? Math.floor(Date.now() / 1000),
+      });
+    }
+    // Keep the latest report: some servers send running usage on every chunk, OpenAI only on the last.
+    if (chunk.usage !== null && chunk.usage !== undefined) this.#usage = convertUsage(chunk.usage);
+    const choice = chunk.choices?.find((candidate) => (candidate.index ?? 0) === 0);
+    if (choice === undefined || this.#finishReason !== undefined) return;
+    const content = choice.delta?.content;
+    if (content !== undefined && content !== null && content.length > 0) {
+      if (!this.#textOpen) {
+        this.#textOpen = true;
+        parts.push({ type: 'text-start' });
+      }
+      parts.push({ type: 'text-delta', text: content });
+    }
+    const toolCalls = choice.delta?.tool_calls;
+    if (toolCalls !== undefined && toolCalls !== null) {
+      for (let position = 0; position < toolCalls.length; position++) {
+        this.#applyToolCall(toolCalls[position]!, position, parts);
+      }
+    }
+    if (choice.finish_reason !== undefined && choice.finish_reason !== null) {
+      this.#closeOpenBlocks(parts);
+      this.#finishReason = mapFinishReason(choice.finish_reason);
+    }
+  }
+
+  /** The upstream said it is done: close what is open, report usage, finish. */
+  complete(parts: StreamPart[]): void {
+    this.#ensureStarted(parts);
+    this.#closeOpenBlocks(parts);
+    if (this.#usage !== undefined) parts.push({ type: 'usage', usage: this.#usage });
+    parts.push({ type: 'finish', finishReason: this.#finishReason ?? MISSING_FINISH });
+  }
+
+  fail(error: GatewayError, parts: StreamPart[]): void {
+    this.#ensureStarted(parts);
+    parts.push({ type: 'error', error });
+  }
+
+  #applyToolCall(delta: ToolCallDelta, position: number, parts: StreamPart[]): void {
+    const index = delta.index ?? position;
+    let state = this.#toolCalls[index];
+    if (state === undefined) {
+      state = { id: undefined, name: undefined, started: false, pendingArguments: '' };
+      this.#toolCalls[index] = state;
+    }
+    state.id ??= delta.id ?? undefined;
+    state.name ??= delta.function?.name ?? undefined;
+    const argumentsDelta = delta.function?.arguments ?? '';
+    if (!state.started && state.name !== undefined) {
+      if (this.#textOpen) {
+        this.#textOpen = false;
+        parts.push({ type: 'text-end' });
+      }
+      state.started = true;
+      state.id ??= newId('call');
+      parts.push({ type: 'tool-call-start', index, id: state.id, name: state.name });
+      if (state.pendingArguments.length > 0) {
+        parts.push({ type: 'tool-call-delta', index, argumentsDelta: state.pendingArguments });
+        state.pendingArguments = '';
+      }
+    }
+    if (argumentsDelta.length === 0) return;
+    if (state.started) parts.push({ type: 'tool-call-delta', index, argumentsDelta });
+    else state.pendingArguments += argumentsDelta;
+  }
+
+  #closeOpenBlocks(parts: StreamPart[]): void {
+    if (this.#textOpen) {
+      this.#textOpen = false;
+      parts.push({ type: 'text-end' });
+    }
+    for (let index = 0; index < this.#toolCalls.length; index++) {
+      const state = this.#toolCalls[index];
+      if (state?.started === true) {
+        state.started = false;
+        parts.push({ type: 'tool-call-end', index });
+      }
+    }
+  }
+
+  #ensureStarted(parts: StreamPart[]): void {
+    if (this.#started) return;
+    this.#started = true;
+    // Nothing valid arrived before the end or the error; describe the stream from what we know.
+    parts.push({
+      type: 'stream-start',
+      id: '',
+      upstreamModel: this.#context.upstreamModel,
+      created: Math.floor(Date.now() / 1000),
+    });
+  }
+}
+
+export async function* decodeStream(
+  events: AsyncIterator<ServerSentEvent, EventStreamEnd, undefined>,
+  context: DecodeContext,
+): AsyncGenerator<StreamPart, void, undefined> {
+  const decoder = new OpenAIChunkDecoder(context);
+  const parts: StreamPart[] = [];
+  try {
+    for (;;) {
+      let step: IteratorResult<ServerSentEvent, EventStreamEnd>;
+      try {
+        step = await events.next();
+      } catch (error) {
+        decoder.fail(withOrigin(error, context), parts);
+        yield* parts;
+        return;
+      }
+      if (step.done === true) {
+        if (decoder.sawFinishReason) decoder.complete(parts);
+        else decoder.fail(truncated(context), parts);
+        yield* parts;
+        return;
+      }
+      const ended = decodeEvent(step.value, decoder, parts, context);
+      for (let index = 0; index < parts.length; index++) yield parts[index]!;
+      parts.length = 0;
+      if (ended) return;
+    }
+  } finally {
+    // Stopping early (error part, or the consumer left) must release the upstream connection.
+    await events.return?.();
+  }
+}
+
+/** Applies one event; true when it ended the stream. */
+function decodeEvent(
+  event: ServerSentEvent,
+  decoder: OpenAIChunkDecoder,
+  parts: StreamPart[],
+  context: DecodeContext,
+): boolean {
+  if (event.data === '[DONE]') {
+    decoder.complete(parts);
+    return true;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(event.data);
+  } catch (error) {
+    decoder.fail(badChunk('The upstream sent a stream chunk that is not valid JSON', context, error), parts);
+    return true;
+  }
+  if (event.event === 'error' || (typeof json === 'object' && json !== null && 'error' in json)) {
+    const info = readErrorInfo(json) ?? {
+      message: event.data,
+      type: undefined,
+      code: undefined,
+      param: undefined,
+    };
+    decoder.fail(mapStreamError(info, context), parts);
+    return true;
+  }
+  const chunk = chunkSchema.safeParse(json);
+  if (!chunk.success) {
+    decoder.fail(
+      badChunk('The upstream sent a stream chunk in an unexpected shape', context, chunk.error),
+      parts,
+    );
+    return true;
+  }
+  decoder.applyChunk(chunk.data, parts);
+  return false;
+}
+
+function truncated(context: DecodeContext): GatewayError {
+  return new GatewayError('stream_truncated', 'The upstream stream ended before the model finished', {
+    provider: context.provider,
+    model: context.model,
+  });
+}
+
+function badChunk(message: string, context: DecodeContext, cause: unknown): GatewayError {
+  return new GatewayError('upstream_bad_response', message, {
+    provider: context.provider,
+    model: context.model,
+    cause,
+  });
+}

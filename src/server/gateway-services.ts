@@ -1,0 +1,16 @@
+import type { Logger } from 'pino';
+import type { ResolvedConfig } from '../config/resolved.ts';
+import type { Executor } from '../executor/execute.ts';
+import type { ProviderAdapter } from '../providers/contract.ts';
+import type { Planner } from '../routing/plan.ts';
+
+/** What the HTTP layer needs from the stages behind it; wired once in app.ts. */
+export interface GatewayServices {
+  readonly config: ResolvedConfig;
+  readonly planner: Planner;
+  readonly executor: Executor;
+  readonly adapters: ReadonlyMap<string, ProviderAdapter>;
+  readonly logger: Logger;
+  /** False once shutdown has begun, so /readyz tells load balancers to stop sending traffic. */
+  readonly accepting: () => boolean;
+}

@@ -1,0 +1,69 @@
+/** POST /v1/chat/completions — OpenAI in, any provider out, streaming or not. */
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toGatewayError } from '../../core/errors.ts';
+import { costUsd } from '../../executor/cost.ts';
+import type { ExecutionContext } from '../../executor/execute.ts';
+import { abortOnClientClose } from '../client-abort.ts';
+import type { GatewayServices } from '../gateway-services.ts';
+import { decodeChatCompletionRequest } from '../protocol/openai/decode-request.ts';
+import { encodeChatCompletion } from '../protocol/openai/encode-response.ts';
+import { encodeOpenAIError } from '../protocol/openai/encode-error.ts';
+import { createOpenAIStreamEncoder } from '../protocol/openai/encode-stream.ts';
+import { routingHeaders } from '../response-headers.ts';
+import { createSseWriter } from '../sse-writer.ts';
+
+export function chatCompletionsHandler(services: GatewayServices) {
+  return async function handleChatCompletion(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const chat = decodeChatCompletionRequest(request.body);
+    const plan = services.planner.plan(chat);
+    const context: ExecutionContext = {
+      requestId: request.id,
+      signal: abortOnClientClose(reply.raw),
+      clientHeaders: request.headers,
+    };
+
+    if (!chat.stream) {
+      const outcome = await services.executor.generate(plan, chat, context);
+      const headers = routingHeaders(request.id, plan, outcome.served, outcome.attempts);
+      if (outcome.response.usage !== undefined) {
+        headers['x-switchyard-cost-usd'] = costUsd(outcome.response.usage, outcome.served.pricing).toFixed(8);
+      }
+      return reply.headers(headers).send(encodeChatCompletion(outcome.response));
+    }
+
+    // Failures before the stream commits are ordinary HTTP errors (thrown to the error handler).
+    const outcome = await services.executor.stream(plan, chat, context);
+    reply.hijack();
+    const writer = createSseWriter(
+      reply.raw,
+      routingHeaders(request.id, plan, outcome.served, outcome.attempts),
+    );
+    const encoder = createOpenAIStreamEncoder({ includeUsage: chat.includeUsage });
+    let failed = false;
+    try {
+      for await (const part of outcome.parts) {
+        if (part.type === 'error') {
+          failed = true;
+          services.logger.warn(
+            { requestId: request.id, code: part.error.code, err: part.error.message },
+            'stream failed after commit',
+          );
+        }
+        await writer.write(encoder.encode(part));
+        if (failed) break;
+      }
+    } catch (thrown) {
+      // An error escaping the executor's stream still reaches the client in-band, never as a clean end.
+      const error = toGatewayError(thrown);
+      failed = true;
+      services.logger.error(
+        { requestId: request.id, code: error.code, err: error.message },
+        'stream aborted',
+      );
+      await writer.write(`data: ${JSON.stringify(encodeOpenAIError(error))}\n\n`);
+    }
+    writer.end(failed ? '' : encoder.end());
+    return reply;
+  };
+}
