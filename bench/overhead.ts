@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readProcessMemory, stopAllChildren, stopChildrenOnExit } from './lib/child-processes.ts';
+import { cpuUsageBetween, takeCpuSnapshot } from './lib/cpu-accounting.ts';
 import { runClosedLoop } from './lib/closed-loop.ts';
 import { type BenchSettings, parseBenchFlags, USAGE } from './lib/flags.ts';
 import type { LatencySummary } from './lib/latency-histogram.ts';
@@ -60,7 +61,13 @@ async function measureCell(target: Target, scenario: Scenario, seconds: number):
   return { ...result, latency: result.latency.summarize(), timeToFirstByte: result.timeToFirstByte.summarize() };
 }
 
-async function startTargets(settings: BenchSettings): Promise<Target[]> {
+interface RunningSystems {
+  readonly simulatorPid: number;
+  readonly targets: readonly Target[];
+}
+
+async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
+  progress('starting the simulator');
   const simulator = await startSimulator();
   const starters: Record<TargetName, () => Promise<Target>> = {
     direct: async () => directTarget(simulator.origin),
@@ -74,7 +81,7 @@ async function startTargets(settings: BenchSettings): Promise<Target[]> {
     progress(`starting ${name}`);
     targets.push(await starters[name]());
   }
-  return targets;
+  return { simulatorPid: simulator.child.pid, targets };
 }
 
 /** Each round and scenario rotates the order, so no system always runs first or right after another. */
@@ -126,7 +133,8 @@ function checkGoals(rowsByScenario: ReadonlyMap<string, readonly ScenarioRow[]>,
 async function runBenchmark(settings: BenchSettings, command: string): Promise<void> {
   const machine = collectMachineFacts();
   const scenarios = buildScenarios(settings.loads, settings.streamModes);
-  const targets = await startTargets(settings);
+  const { simulatorPid, targets } = await startSystems(settings);
+  const watchedPids = [process.pid, simulatorPid, ...targets.flatMap((target) => target.gatewayPid ?? [])];
   const cells: CellResult[] = [];
   const memory: MemoryReading[] = [];
   const totalCells = settings.rounds * scenarios.length * targets.length;
@@ -136,8 +144,20 @@ async function runBenchmark(settings: BenchSettings, command: string): Promise<v
       for (const target of rotated(targets, round + scenarioIndex)) {
         progress(`[${cells.length + 1}/${totalCells}] round ${round}, ${describeScenario(scenario)}: ${target.name}`);
         await measureCell(target, scenario, settings.warmupSeconds);
+        const cpuBefore = takeCpuSnapshot(watchedPids);
         const measured = await measureCell(target, scenario, settings.durationSeconds);
-        cells.push({ round, target: target.name, scenarioId: scenario.id, ...measured });
+        const cpu = cpuUsageBetween(cpuBefore, takeCpuSnapshot(watchedPids));
+        const perRequestUs = (pid: number): number =>
+          (1000 * (cpu.processCpuMs.get(pid) ?? 0)) / Math.max(1, measured.succeeded);
+        cells.push({
+          round,
+          target: target.name,
+          scenarioId: scenario.id,
+          ...measured,
+          gatewayCpuUsPerRequest: target.gatewayPid === undefined ? undefined : perRequestUs(target.gatewayPid),
+          simulatorCpuUsPerRequest: perRequestUs(simulatorPid),
+          otherCores: cpu.otherCores,
+        });
         if (target.gatewayPid !== undefined) {
           const reading = await readProcessMemory(target.gatewayPid);
           if (reading !== undefined) memory.push({ target: target.name, ...reading });
@@ -154,7 +174,13 @@ async function runBenchmark(settings: BenchSettings, command: string): Promise<v
   const goalChecks = checkGoals(rowsByScenario, memory);
   const sections = [
     renderHeader(machine, command, settingsText),
-    ...scenarios.map((scenario) => renderScenarioTable(scenario, rowsByScenario.get(scenario.id) ?? [])),
+    ...scenarios.map((scenario) =>
+      renderScenarioTable(
+        scenario,
+        rowsByScenario.get(scenario.id) ?? [],
+        cells.filter((cell) => cell.scenarioId === scenario.id),
+      ),
+    ),
     ...(memory.length > 0 ? [renderMemoryTable(memory)] : []),
     ...(goalChecks.length > 0 ? [renderTargetChecks(goalChecks)] : []),
   ];

@@ -1,7 +1,7 @@
 /** Facts about the machine and software versions, printed with every result so numbers can be compared. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './systems.ts';
 
@@ -15,6 +15,8 @@ export interface MachineFacts {
   readonly gitCommit: string;
   readonly portkeyVersion: string;
   readonly autocannonVersion: string;
+  /** 1-, 5- and 15-minute load averages when the run started: a busy machine makes noisy numbers. */
+  readonly loadAverageAtStart: readonly number[];
 }
 
 export function collectMachineFacts(): MachineFacts {
@@ -28,6 +30,7 @@ export function collectMachineFacts(): MachineFacts {
     gitCommit: readGitCommit(),
     portkeyVersion: readPackageVersion('@portkey-ai/gateway'),
     autocannonVersion: readPackageVersion('autocannon'),
+    loadAverageAtStart: loadavg().map((load) => Math.round(load * 100) / 100),
   };
 }
 

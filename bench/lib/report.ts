@@ -17,6 +17,11 @@ export interface CellResult {
   readonly latency: LatencySummary;
   /** Open loop only: scheduled start → first body byte. */
   readonly timeToFirstByte: LatencySummary | undefined;
+  /** CPU the gateway process spent per successful request; undefined for `direct`. */
+  readonly gatewayCpuUsPerRequest: number | undefined;
+  readonly simulatorCpuUsPerRequest: number;
+  /** Cores kept busy by processes outside the benchmark during the cell: the noise floor. */
+  readonly otherCores: number;
 }
 
 export interface MemoryReading {
@@ -34,6 +39,7 @@ export interface ScenarioRow {
   readonly ttfbP50Ms: number | undefined;
   readonly ttfbP99Ms: number | undefined;
   readonly deltaTtfbP99Ms: number | undefined;
+  readonly gatewayCpuUsPerRequest: number | undefined;
   readonly failed: number;
   readonly rounds: number;
 }
@@ -67,6 +73,7 @@ export function summarizeScenario(
     if (mine.length === 0) return [];
     const ttfbP50 = mine.flatMap((cell) => (cell.timeToFirstByte === undefined ? [] : [cell.timeToFirstByte.p50Ms]));
     const ttfbP99 = mine.flatMap((cell) => (cell.timeToFirstByte === undefined ? [] : [cell.timeToFirstByte.p99Ms]));
+    const gatewayCpu = mine.flatMap((cell) => (cell.gatewayCpuUsPerRequest === undefined ? [] : [cell.gatewayCpuUsPerRequest]));
     return [
       {
         target,
@@ -77,6 +84,7 @@ export function summarizeScenario(
         ttfbP50Ms: ttfbP50.length === 0 ? undefined : median(ttfbP50),
         ttfbP99Ms: ttfbP99.length === 0 ? undefined : median(ttfbP99),
         deltaTtfbP99Ms: target === 'direct' ? undefined : pairedDeltas(mine, (cell) => cell.timeToFirstByte?.p99Ms),
+        gatewayCpuUsPerRequest: gatewayCpu.length === 0 ? undefined : median(gatewayCpu),
         failed: mine.reduce((sum, cell) => sum + cell.failed, 0),
         rounds: mine.length,
       },
@@ -95,7 +103,11 @@ function markdownTable(header: readonly string[], rows: readonly (readonly strin
   return [line(header), line(alignment), ...rows.map(line)].join('\n');
 }
 
-export function renderScenarioTable(scenario: Scenario, rows: readonly ScenarioRow[]): string {
+export function renderScenarioTable(
+  scenario: Scenario,
+  rows: readonly ScenarioRow[],
+  cells: readonly CellResult[],
+): string {
   const directRate = rows.find((row) => row.target === 'direct')?.requestsPerSecond;
   const showTtfb = rows.some((row) => row.ttfbP99Ms !== undefined) && scenario.stream;
   const latencyLabel = scenario.stream ? 'total' : 'latency';
@@ -107,6 +119,7 @@ export function renderScenarioTable(scenario: Scenario, rows: readonly ScenarioR
     `${latencyLabel} p99 ms`,
     'Δp99 ms',
     ...(showTtfb ? ['TTFB p50 ms', 'TTFB p99 ms', 'ΔTTFB p99 ms'] : []),
+    'gateway CPU µs/req',
     'errors',
   ];
   const body = rows.map((row) => [
@@ -117,9 +130,20 @@ export function renderScenarioTable(scenario: Scenario, rows: readonly ScenarioR
     formatMs(row.p99Ms),
     formatDelta(row.deltaP99Ms),
     ...(showTtfb ? [formatMs(row.ttfbP50Ms), formatMs(row.ttfbP99Ms), formatDelta(row.deltaTtfbP99Ms)] : []),
+    row.gatewayCpuUsPerRequest === undefined ? '—' : row.gatewayCpuUsPerRequest.toFixed(0),
     String(row.failed),
   ]);
-  return `### ${describeScenario(scenario)}\n\n${markdownTable(header, body)}`;
+  return `### ${describeScenario(scenario)}\n\n${markdownTable(header, body)}\n\n${renderCellNotes(cells)}`;
+}
+
+/** One line under each table: what the simulator cost, and how much other load shared the machine. */
+function renderCellNotes(cells: readonly CellResult[]): string {
+  const simulatorCpu = median(cells.map((cell) => cell.simulatorCpuUsPerRequest));
+  const otherCores = cells.map((cell) => cell.otherCores);
+  return (
+    `simulator CPU ${simulatorCpu.toFixed(0)} µs/req; other processes on the machine: ` +
+    `median ${median(otherCores).toFixed(2)}, max ${Math.max(...otherCores).toFixed(2)} cores`
+  );
 }
 
 export function renderMemoryTable(readings: readonly MemoryReading[]): string {
@@ -138,7 +162,8 @@ export function renderHeader(machine: MachineFacts, command: string, settings: s
     `## Switchyard overhead benchmark — ${machine.date}`,
     '',
     `- command: \`${command}\``,
-    `- machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.kernel}`,
+    `- machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.kernel}; ` +
+      `load average at start ${machine.loadAverageAtStart.join(' / ')}`,
     `- software: Node ${machine.node}, Switchyard ${machine.gitCommit}, @portkey-ai/gateway ${machine.portkeyVersion}, autocannon ${machine.autocannonVersion}`,
     `- settings: ${settings}`,
     '- medians across rounds; Δ = median of per-round differences against `direct` (the simulator itself)',

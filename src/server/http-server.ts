@@ -26,6 +26,9 @@ export function createHttpServer(services: GatewayServices): GatewayHttpServer {
     return503OnClosing: true,
   });
 
+  // The APIs speak JSON only; a text body is a client mistake worth a clear 415, not a type error.
+  server.removeContentTypeParser('text/plain');
+
   server.post('/v1/chat/completions', chatCompletionsHandler(services));
   server.get('/v1/models', modelsHandler(services.config));
   server.get('/healthz', healthHandler);

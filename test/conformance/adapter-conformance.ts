@@ -5,18 +5,17 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderAuth, ProviderType, ResolvedProvider } from '../../src/config/resolved.ts';
+import type { ResolvedProvider } from '../../src/config/resolved.ts';
 import { GatewayError } from '../../src/core/errors.ts';
 import type { ModelCapabilities } from '../../src/core/model.ts';
-import type { FinishReason, Usage } from '../../src/core/response.ts';
-import type { CallContext, ProviderAdapter } from '../../src/providers/contract.ts';
+import type { FinishReason } from '../../src/core/response.ts';
+import type { CallContext } from '../../src/providers/contract.ts';
 import { PROVIDER_CONTRACT_VERSION } from '../../src/providers/contract.ts';
 import { createHttpTransport, type HttpTransport } from '../../src/providers/transport/http-transport.ts';
 import {
   readChunkLines,
   readFixture,
   startReplayServer,
-  type RecordedRequest,
   type ReplayServer,
   type StreamEnding,
 } from './replay-server.ts';
@@ -37,54 +36,8 @@ import {
   TOOL_RESULT_REQUEST,
   conformanceModel,
 } from './scenarios.ts';
+import type { ConformanceTarget } from './conformance-target.ts';
 import { collectParts, expectWellFormed, lastPart, textOf, toolCallsOf } from './stream-checks.ts';
-
-/** The request encodings every format is checked on, against its own wire format. */
-export type EncodingCheck =
-  | 'multi-turn-with-system'
-  | 'sampling-and-limits'
-  | 'streaming'
-  | 'tool-definitions'
-  | 'tool-result-round-trip'
-  | 'json-object'
-  | 'json-schema'
-  | 'images';
-
-/** Another way a deployment of this format is addressed (Azure-style `api-key` + `api-version`, …). */
-export interface AuthVariant {
-  readonly label: string;
-  readonly basePath: string;
-  readonly auth: ProviderAuth;
-  readonly query: Readonly<Record<string, string>>;
-}
-
-export interface ConformanceTarget {
-  /** Names the describe block. */
-  readonly label: string;
-  readonly providerType: ProviderType;
-  /** Folder under test/fixtures/ holding this format's fixtures. */
-  readonly fixtureFolder: string;
-  createAdapter(provider: ResolvedProvider, transport: HttpTransport): ProviderAdapter;
-  /** The base URL path a provider of this format is configured with (`/v1`). */
-  readonly basePath: string;
-  readonly auth: ProviderAuth;
-  readonly authVariants: readonly AuthVariant[];
-  /** The path after the base path that a call must reach. */
-  endpointPath(stream: boolean): string;
-  /** One payload line of a `.chunks.txt` fixture as it appears on the wire. */
-  frameStreamLine(line: string): string;
-  readonly streamContentType: string;
-  /** The model name sent upstream; the text fixtures report it back. */
-  readonly upstreamModel: string;
-  /** This format's own word for each unified finish reason, kept as `raw`. */
-  readonly rawFinishReasons: Readonly<Record<'stop' | 'length' | 'tool_calls' | 'content_filter', string>>;
-  /** What `usage-details.json` decodes to in this format (which details it reports varies). */
-  readonly usageDetails: Usage;
-  readonly wireCapabilities: ModelCapabilities;
-  /** The human message inside one of this format's error bodies. */
-  errorMessage(errorBody: unknown): string;
-  readonly wire: Readonly<Record<EncodingCheck, (recorded: RecordedRequest) => void>>;
-}
 
 /** Provider settings a scenario changes; the base URL is given as a path on the replay server. */
 interface ProviderOverrides extends Partial<Omit<ResolvedProvider, 'baseUrl'>> {
@@ -221,6 +174,17 @@ export function runAdapterConformance(target: ConformanceTarget): void {
         expect(parts.at(-2)).toMatchObject({ type: 'usage', usage: EXPECTED_TEXT_USAGE });
         expect(lastPart(parts)).toEqual({ type: 'finish', finishReason: finishOf('stop') });
         expect(server.lastRequest().url).toBe(`${target.basePath}${target.endpointPath(true)}`);
+      });
+    });
+
+    describe('connection reuse', () => {
+      it('a completed stream leaves its connection open for the next call', async () => {
+        await streamParts(FIXTURES.textStream);
+        const first = server.lastRequest();
+        // undici reuses a socket one event-loop turn after a response ends.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await streamParts(FIXTURES.textStream);
+        expect(server.lastRequest().clientPort).toBe(first.clientPort);
       });
     });
 

@@ -6,7 +6,7 @@
 import { expect } from 'vitest';
 import type { ProviderType } from '../../src/config/resolved.ts';
 import { createOpenAIAdapter } from '../../src/providers/openai/adapter.ts';
-import type { ConformanceTarget, EncodingCheck } from './adapter-conformance.ts';
+import type { ConformanceTarget, EncodingCheck } from './conformance-target.ts';
 import type { RecordedRequest } from './replay-server.ts';
 import { IMAGE_URL, JSON_SCHEMA, TINY_PNG_BASE64, WEATHER_TOOL } from './scenarios.ts';
 

@@ -45,6 +45,8 @@ export interface RecordedRequest {
   readonly bodyText: string;
   /** The body parsed as JSON (undefined when it is not JSON). */
   readonly body: unknown;
+  /** The client's port: two requests with the same port came over the same kept-alive connection. */
+  readonly clientPort: number;
   /** Resolves when the server sees this request's socket close. */
   readonly socketClosed: Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function startReplayServer(): Promise<ReplayServer> {
         headers: incoming.headers,
         bodyText,
         body: parseJson(bodyText),
+        clientPort: incoming.socket.remotePort ?? 0,
         socketClosed,
       };
       requests.push(recorded);

@@ -148,6 +148,11 @@ describe('decodeStream', () => {
     });
     const named = await decode(events([{ event: 'error', data: '{"message":"boom"}' }]));
     expect(named.at(-1)).toMatchObject({ type: 'error', error: { code: 'upstream_server_error' } });
+    const plain = await decode(events([{ event: 'error', data: 'worker crashed' }]));
+    expect(plain.at(-1)).toMatchObject({
+      type: 'error',
+      error: { code: 'upstream_server_error', message: 'worker crashed' },
+    });
   });
 
   it('streams tool calls by index, buffering arguments that arrive before the name', async () => {

@@ -224,11 +224,11 @@ function decodeEvent(
     return true;
   }
   let json: unknown;
+  let parseError: unknown = undefined;
   try {
     json = JSON.parse(event.data);
   } catch (error) {
-    decoder.fail(badChunk('The upstream sent a stream chunk that is not valid JSON', context, error), parts);
-    return true;
+    parseError = error;
   }
   if (event.event === 'error' || (typeof json === 'object' && json !== null && 'error' in json)) {
     const info = readErrorInfo(json) ?? {
@@ -238,6 +238,13 @@ function decodeEvent(
       param: undefined,
     };
     decoder.fail(mapStreamError(info, context), parts);
+    return true;
+  }
+  if (parseError !== undefined) {
+    decoder.fail(
+      badChunk('The upstream sent a stream chunk that is not valid JSON', context, parseError),
+      parts,
+    );
     return true;
   }
   const chunk = chunkSchema.safeParse(json);

@@ -261,6 +261,41 @@ describe('createHttpTransport', () => {
     await socketClosed;
   });
 
+  it('keeps the connection when the consumer stops just before the body ends (the end marker was seen)', async () => {
+    routes.set('/almost-done', (_request, response) => {
+      response.writeHead(200);
+      response.write('data: [DONE]\n\n');
+      setTimeout(() => response.end(), 20);
+    });
+    routes.set('/ok', (_request, response) => response.end('ok'));
+    const before = connectionCount;
+    const response = await transport.send(outbound('/almost-done'));
+    for await (const chunk of response.body) {
+      expect(chunk.byteLength).toBeGreaterThan(0);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await (await transport.send(outbound('/ok'))).text()).toBe('ok');
+    expect(connectionCount - before).toBe(1);
+  });
+
+  it('cuts off an abandoned body at once when more than the discard limit follows', async () => {
+    routes.set('/flood', (_request, response) => {
+      response.writeHead(200);
+      response.write('first');
+      setTimeout(() => response.write('x'.repeat(256 * 1024)), 10);
+    });
+    const response = await transport.send(outbound('/flood'));
+    const socketClosed = lastRequestSocketClosed;
+    for await (const chunk of response.body) {
+      expect(chunk.byteLength).toBeGreaterThan(0);
+      break;
+    }
+    const started = Date.now();
+    await socketClosed;
+    expect(Date.now() - started).toBeLessThan(200);
+  });
+
   it('does not send a request whose signal is already aborted', async () => {
     let received = false;
     routes.set('/unreached', (_request, response) => {

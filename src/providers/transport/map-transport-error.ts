@@ -45,13 +45,7 @@ export function mapTransportError(error: unknown, phase: TransportPhase): Gatewa
     });
   }
   if (code === 'UND_ERR_BODY_TIMEOUT') {
-    return new GatewayError(
-      'upstream_timeout',
-      'The upstream went silent in the middle of the response body',
-      {
-        cause: error,
-      },
-    );
+    return new GatewayError('upstream_timeout', 'The upstream went silent mid-body', { cause: error });
   }
   if (code === 'UND_ERR_ABORTED' || code === 'UND_ERR_ABORT') {
     return new GatewayError('client_closed_request', `The request was aborted ${where}`, { cause: error });

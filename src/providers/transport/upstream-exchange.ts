@@ -172,7 +172,10 @@ export class UpstreamExchange
     this.#head = 0;
     this.#queuedBytes = 0;
     if (!this.#ended && this.#failure === null && this.#discard === null) {
-      const timer = setTimeout(() => this.#abort(abandoned(`it did not end within ${DISCARD_MAX_MS} ms`)), DISCARD_MAX_MS);
+      const timer = setTimeout(
+        () => this.#abort(abandoned(`it did not end within ${DISCARD_MAX_MS} ms`)),
+        DISCARD_MAX_MS,
+      );
       timer.unref();
       this.#discard = { budget: DISCARD_MAX_BYTES, timer };
       if (this.#paused) {
@@ -285,7 +288,10 @@ export class UpstreamExchange
 }
 
 function abandoned(why: string): GatewayError {
-  return new GatewayError('client_closed_request', `The rest of an abandoned response body was cut off: ${why}`);
+  return new GatewayError(
+    'client_closed_request',
+    `The rest of an abandoned response body was cut off: ${why}`,
+  );
 }
 
 function abortReason(signal: AbortSignal): GatewayError {
