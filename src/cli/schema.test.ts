@@ -26,3 +26,12 @@ describe('switchyard schema', () => {
     expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(schema);
   });
 });
+
+describe('the committed switchyard.schema.json', () => {
+  it('matches the schema generated from the config module (run `npm run schema` after changing it)', async () => {
+    const printed: string[] = [];
+    await runSchemaCommand([], (text) => printed.push(text));
+    const committed = await readFile(new URL('../../switchyard.schema.json', import.meta.url), 'utf8');
+    expect(JSON.parse(committed)).toEqual(JSON.parse(printed.join('')));
+  });
+});

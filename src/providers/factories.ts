@@ -1,10 +1,14 @@
 import { createOpenAIAdapter } from './openai/adapter.ts';
 import type { AdapterFactories } from './registry.ts';
-import { createSimAdapter } from './sim/adapter.ts';
 
 /** Every wire format the gateway speaks upstream. */
 export const PROVIDER_FACTORIES: AdapterFactories = {
   openai: (provider, { transport }) => createOpenAIAdapter(provider, transport),
   'openai-compatible': (provider, { transport }) => createOpenAIAdapter(provider, transport),
-  sim: (provider, dependencies) => createSimAdapter(provider, dependencies),
+  // Loaded only when configured: the simulator brings its tokenizer tables (~60 MB), which a gateway
+  // serving real providers should not carry.
+  sim: async (provider, dependencies) => {
+    const { createSimAdapter } = await import('./sim/adapter.ts');
+    return createSimAdapter(provider, dependencies);
+  },
 };
