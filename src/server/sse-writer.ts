@@ -3,16 +3,19 @@ import type { ServerResponse } from 'node:http';
 /**
  * Writes server-sent events with backpressure: when the socket buffer is full the writer waits for
  * `drain` (or the client going away) instead of queueing an unbounded answer in memory.
+ *
+ * Writes are corked until the current burst of work ends (`process.nextTick` runs after the microtask
+ * chain that decoded one upstream read), so the events decoded from one upstream packet leave in one
+ * syscall instead of one each, at no cost in latency.
  */
 export interface SseWriter {
   write(text: string): Promise<void>;
   end(text: string): void;
 }
 
-export function createSseWriter(
-  response: ServerResponse,
-  headers: Readonly<Record<string, string>>,
-): SseWriter {
+const WRITTEN = Promise.resolve();
+
+export function createSseWriter(response: ServerResponse, headers: Readonly<Record<string, string>>): SseWriter {
   response.writeHead(200, {
     ...headers,
     'content-type': 'text/event-stream; charset=utf-8',
@@ -21,13 +24,23 @@ export function createSseWriter(
     // Proxies such as nginx must not buffer a stream.
     'x-accel-buffering': 'no',
   });
-  response.flushHeaders();
+  let corked = false;
+  const uncork = (): void => {
+    if (!corked) return;
+    corked = false;
+    response.uncork();
+  };
 
   return {
-    async write(text) {
-      if (text === '' || response.destroyed) return;
-      if (response.write(text)) return;
-      await new Promise<void>((resolve) => {
+    write(text) {
+      if (text === '' || response.destroyed) return WRITTEN;
+      if (!corked) {
+        corked = true;
+        response.cork();
+        process.nextTick(uncork);
+      }
+      if (response.write(text)) return WRITTEN;
+      return new Promise<void>((resolve) => {
         const done = (): void => {
           response.off('drain', done);
           response.off('close', done);
@@ -39,6 +52,8 @@ export function createSseWriter(
     },
     end(text) {
       if (response.destroyed) return;
+      // Ending a message that is still corked by us loses what is buffered (seen on Node 24): uncork first.
+      uncork();
       response.end(text);
     },
   };
