@@ -1,31 +1,47 @@
-/** The `switchyard` command: one file per subcommand under cli/, dispatched here. */
+/**
+ * The `switchyard` command: one file per subcommand under cli/, dispatched here. Each command is
+ * imported only when it runs, so `serve` never loads what `simulate` needs (the simulator's tokenizer
+ * tables alone are ~60 MB) and the reverse.
+ */
 
-import { ConfigError } from './config/load.ts';
-import { runSchemaCommand } from './cli/schema.ts';
-import { runServeCommand, SERVE_HELP } from './cli/serve.ts';
-import { runSimulateCommand } from './cli/simulate.ts';
+import { ConfigError } from './config/issues.ts';
 import { asUsageError, USAGE_EXIT_CODE } from './cli/usage-error.ts';
-import { runValidateCommand } from './cli/validate.ts';
 
 type Command = (args: readonly string[]) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
-  serve: { run: runServeCommand, summary: 'run the gateway (default)' },
-  simulate: { run: runSimulateCommand, summary: 'run the provider simulator on its own' },
-  validate: { run: runValidateCommand, summary: 'check a config file and print every problem with its path' },
-  schema: { run: runSchemaCommand, summary: 'print the JSON Schema of the config file, for editors' },
+  serve: {
+    run: async (args) => (await import('./cli/serve.ts')).runServeCommand(args),
+    summary: 'run the gateway (default)',
+  },
+  simulate: {
+    run: async (args) => (await import('./cli/simulate.ts')).runSimulateCommand(args),
+    summary: 'run the provider simulator on its own',
+  },
+  validate: {
+    run: async (args) => (await import('./cli/validate.ts')).runValidateCommand(args),
+    summary: 'check a config file and print every problem with its path',
+  },
+  schema: {
+    run: async (args) => (await import('./cli/schema.ts')).runSchemaCommand(args),
+    summary: 'print the JSON Schema of the config file, for editors',
+  },
 };
 
 const HELP = `switchyard — an LLM routing gateway
 
-Usage: switchyard <command> [options]
+Usage: switchyard <command> [options]   (no command: serve)
 
 Commands:
 ${Object.entries(COMMANDS)
   .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
   .join('\n')}
 
-${SERVE_HELP}`;
+switchyard serve [--config switchyard.yaml] [--port 8080] [--host 0.0.0.0]
+  Without --config it reads ./switchyard.yaml, or else the built-in default config (simulated
+  models, no API keys needed). --port overrides PORT, which overrides the config.
+
+Run 'switchyard <command> --help' for a command's options.`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [first, ...rest] = argv;

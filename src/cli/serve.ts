@@ -14,9 +14,18 @@ Serves the gateway. Without --config it reads ./switchyard.yaml, or else the bui
 export async function runServeCommand(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
-    options: { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+    options: {
+      config: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
+  if (values.help === true) {
+    process.stdout.write(`${SERVE_HELP}\n`);
+    return 0;
+  }
   const portText = values.port ?? process.env.PORT;
   const port =
     portText === undefined ? undefined : parsePort(portText, values.port === undefined ? 'PORT' : '--port');

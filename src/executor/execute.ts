@@ -13,6 +13,7 @@ import type { ResolvedProvider } from '../config/resolved.ts';
 import type { CallContext, ProviderAdapter } from '../providers/contract.ts';
 import type { ExecutionPlan } from '../routing/plan.ts';
 import type { AttemptRecord } from './attempt.ts';
+import { CommittedStream } from './committed-stream.ts';
 import { estimateUsage } from './estimate-usage.ts';
 
 export interface ExecutionContext {
@@ -165,44 +166,9 @@ export function createExecutor(
           head.push(next.value);
           if (commits(next.value)) break;
         }
-        return withUsage(head, iterator, request, target.model);
+        return new CommittedStream(head, iterator, (output) => estimateUsage(request, target.model, output));
       });
       return { parts: value, served, attempts };
     },
   };
-}
-
-/** Replays the parts read before commit, then the rest; adds estimated usage if the upstream gave none. */
-async function* withUsage(
-  head: readonly StreamPart[],
-  rest: AsyncIterator<StreamPart>,
-  request: ChatRequest,
-  model: ResolvedModel,
-): AsyncGenerator<StreamPart> {
-  let sawUsage = false;
-  let output = '';
-  const track = (part: StreamPart): void => {
-    if (part.type === 'usage') sawUsage = true;
-    else if (part.type === 'text-delta') output += part.text;
-    else if (part.type === 'tool-call-delta') output += part.argumentsDelta;
-  };
-  try {
-    for (const part of head) {
-      track(part);
-      yield part;
-    }
-    for (;;) {
-      const next = await rest.next();
-      if (next.done === true) break;
-      track(next.value);
-      if (next.value.type === 'error') {
-        yield next.value;
-        return;
-      }
-      yield next.value;
-    }
-    if (!sawUsage) yield { type: 'usage', usage: estimateUsage(request, model, output) };
-  } finally {
-    await rest.return?.();
-  }
 }

@@ -6,7 +6,8 @@ import type { ServerResponse } from 'node:http';
  *
  * Writes are corked until the current burst of work ends (`process.nextTick` runs after the microtask
  * chain that decoded one upstream read), so the events decoded from one upstream packet leave in one
- * syscall instead of one each, at no cost in latency.
+ * syscall instead of one each, at no cost in latency. The socket is corked, not the response: a corked
+ * ServerResponse buffers chunks and, on uncork, writes them one syscall each after uncorking its socket.
  */
 export interface SseWriter {
   write(text: string): Promise<void>;
@@ -15,7 +16,10 @@ export interface SseWriter {
 
 const WRITTEN = Promise.resolve();
 
-export function createSseWriter(response: ServerResponse, headers: Readonly<Record<string, string>>): SseWriter {
+export function createSseWriter(
+  response: ServerResponse,
+  headers: Readonly<Record<string, string>>,
+): SseWriter {
   response.writeHead(200, {
     ...headers,
     'content-type': 'text/event-stream; charset=utf-8',
@@ -24,19 +28,20 @@ export function createSseWriter(response: ServerResponse, headers: Readonly<Reco
     // Proxies such as nginx must not buffer a stream.
     'x-accel-buffering': 'no',
   });
+  const socket = response.socket;
   let corked = false;
   const uncork = (): void => {
     if (!corked) return;
     corked = false;
-    response.uncork();
+    socket?.uncork();
   };
 
   return {
     write(text) {
       if (text === '' || response.destroyed) return WRITTEN;
-      if (!corked) {
+      if (!corked && socket !== null) {
         corked = true;
-        response.cork();
+        socket.cork();
         process.nextTick(uncork);
       }
       if (response.write(text)) return WRITTEN;
@@ -52,7 +57,6 @@ export function createSseWriter(response: ServerResponse, headers: Readonly<Reco
     },
     end(text) {
       if (response.destroyed) return;
-      // Ending a message that is still corked by us loses what is buffered (seen on Node 24): uncork first.
       uncork();
       response.end(text);
     },

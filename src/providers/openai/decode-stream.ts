@@ -12,43 +12,15 @@
  *   failure (reset, idle timeout, abort) is passed on with its own code.
  */
 
-import { z } from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { FinishReason, StreamPart, Usage } from '../../core/response.ts';
 import type { EventStreamEnd, ServerSentEvent } from '../transport/event-stream.ts';
-import { convertUsage, openAIUsageSchema } from './convert-usage.ts';
+import { convertUsage } from './convert-usage.ts';
 import type { DecodeContext } from './decode-response.ts';
 import { mapStreamError, readErrorInfo, withOrigin } from './map-error.ts';
 import { mapFinishReason } from './map-finish-reason.ts';
-
-const toolCallDeltaSchema = z.object({
-  index: z.number().nullish(),
-  id: z.string().nullish(),
-  function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
-});
-
-const chunkSchema = z.object({
-  id: z.string().nullish(),
-  created: z.number().nullish(),
-  model: z.string().nullish(),
-  // Empty on the final usage chunk; some compatible servers send null or leave it out instead.
-  choices: z
-    .array(
-      z.object({
-        index: z.number().nullish(),
-        delta: z
-          .object({ content: z.string().nullish(), tool_calls: z.array(toolCallDeltaSchema).nullish() })
-          .nullish(),
-        finish_reason: z.string().nullish(),
-      }),
-    )
-    .nullish(),
-  usage: openAIUsageSchema.nullish(),
-});
-
-export type OpenAIChunk = z.infer<typeof chunkSchema>;
-type ToolCallDelta = z.infer<typeof toolCallDeltaSchema>;
+import { readChunk, type OpenAIChunk, type OpenAIToolCallDelta } from './read-chunk.ts';
 
 interface ToolCallState {
   id: string | undefined;
@@ -124,7 +96,7 @@ export class OpenAIChunkDecoder {
     parts.push({ type: 'error', error });
   }
 
-  #applyToolCall(delta: ToolCallDelta, position: number, parts: StreamPart[]): void {
+  #applyToolCall(delta: OpenAIToolCallDelta, position: number, parts: StreamPart[]): void {
     const index = delta.index ?? position;
     let state = this.#toolCalls[index];
     if (state === undefined) {
@@ -247,15 +219,19 @@ function decodeEvent(
     );
     return true;
   }
-  const chunk = chunkSchema.safeParse(json);
-  if (!chunk.success) {
+  const reading = readChunk(json);
+  if (reading.problem !== undefined) {
     decoder.fail(
-      badChunk('The upstream sent a stream chunk in an unexpected shape', context, chunk.error),
+      badChunk(
+        `The upstream sent a stream chunk in an unexpected shape: ${reading.problem}`,
+        context,
+        undefined,
+      ),
       parts,
     );
     return true;
   }
-  decoder.applyChunk(chunk.data, parts);
+  decoder.applyChunk(reading.chunk, parts);
   return false;
 }
 

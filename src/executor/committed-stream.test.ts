@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../core/errors.ts';
+import type { StreamPart } from '../core/response.ts';
+import { CommittedStream } from './committed-stream.ts';
+
+function upstream(parts: StreamPart[]): AsyncIterator<StreamPart> & { returned: boolean } {
+  let index = 0;
+  const iterator = {
+    returned: false,
+    next: async (): Promise<IteratorResult<StreamPart>> =>
+      index < parts.length ? { done: false, value: parts[index++]! } : { done: true, value: undefined },
+    return: async (): Promise<IteratorResult<StreamPart>> => {
+      iterator.returned = true;
+      return { done: true, value: undefined };
+    },
+  };
+  return iterator;
+}
+
+async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const parts: StreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
+
+const start: StreamPart = { type: 'stream-start', id: 'x', upstreamModel: 'm', created: 1 };
+const finish: StreamPart = { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' } };
+
+describe('CommittedStream', () => {
+  it('replays the parts read before commit, then the rest, and keeps upstream usage', async () => {
+    const usage: StreamPart = { type: 'usage', usage: { inputTokens: 1, outputTokens: 2 } };
+    const parts = await collect(
+      new CommittedStream(
+        [start, { type: 'text-delta', text: 'a' }],
+        upstream([{ type: 'text-delta', text: 'b' }, usage, finish]),
+        () => {
+          throw new Error('must not estimate when the upstream reported usage');
+        },
+      ),
+    );
+    expect(parts.map((part) => part.type)).toEqual([
+      'stream-start',
+      'text-delta',
+      'text-delta',
+      'usage',
+      'finish',
+    ]);
+  });
+
+  it('adds estimated usage from the output when the upstream reported none', async () => {
+    const seen: string[] = [];
+    const parts = await collect(
+      new CommittedStream(
+        [start, { type: 'text-delta', text: 'ab' }],
+        upstream([{ type: 'text-delta', text: 'cd' }, finish]),
+        (output) => {
+          seen.push(output);
+          return { inputTokens: 7, outputTokens: output.length };
+        },
+      ),
+    );
+    expect(seen).toEqual(['abcd']);
+    expect(parts.at(-1)).toEqual({ type: 'usage', usage: { inputTokens: 7, outputTokens: 4 } });
+  });
+
+  it('stops at an error part and releases the upstream', async () => {
+    const rest = upstream([
+      { type: 'text-delta', text: 'b' },
+      { type: 'error', error: new GatewayError('stream_truncated', 'cut') },
+      finish,
+    ]);
+    const parts = await collect(
+      new CommittedStream([start], rest, () => ({ inputTokens: 0, outputTokens: 0 })),
+    );
+    expect(parts.map((part) => part.type)).toEqual(['stream-start', 'text-delta', 'error']);
+    expect(rest.returned).toBe(true);
+  });
+
+  it('releases the upstream when the consumer stops early', async () => {
+    const rest = upstream([{ type: 'text-delta', text: 'b' }, finish]);
+    for await (const part of new CommittedStream([start], rest, () => ({
+      inputTokens: 0,
+      outputTokens: 0,
+    }))) {
+      if (part.type === 'stream-start') break;
+    }
+    expect(rest.returned).toBe(true);
+  });
+});
