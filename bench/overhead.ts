@@ -58,7 +58,11 @@ async function measureCell(target: Target, scenario: Scenario, seconds: number):
     return { ...result, latency: result.latency.summarize(), timeToFirstByte: undefined };
   }
   const result = await runOpenLoop(target, scenario.load.requestsPerSecond, scenario.stream, seconds);
-  return { ...result, latency: result.latency.summarize(), timeToFirstByte: result.timeToFirstByte.summarize() };
+  return {
+    ...result,
+    latency: result.latency.summarize(),
+    timeToFirstByte: result.timeToFirstByte.summarize(),
+  };
 }
 
 interface RunningSystems {
@@ -72,7 +76,8 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
   const starters: Record<TargetName, () => Promise<Target>> = {
     direct: async () => directTarget(simulator.origin),
     'bare-proxy': () => startBareProxy(simulator.origin),
-    switchyard: () => startSwitchyard(simulator.origin, settings.switchyardLogLevel),
+    switchyard: () =>
+      startSwitchyard(simulator.origin, settings.switchyardLogLevel, settings.switchyardNodeFlags),
     portkey: () => startPortkey(simulator.origin),
   };
   const targets: Target[] = [];
@@ -94,7 +99,10 @@ function progress(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
 }
 
-function checkGoals(rowsByScenario: ReadonlyMap<string, readonly ScenarioRow[]>, memory: readonly MemoryReading[]): TargetCheck[] {
+function checkGoals(
+  rowsByScenario: ReadonlyMap<string, readonly ScenarioRow[]>,
+  memory: readonly MemoryReading[],
+): TargetCheck[] {
   const switchyardRow = (scenarioId: string): ScenarioRow | undefined =>
     rowsByScenario.get(scenarioId)?.find((row) => row.target === 'switchyard');
   const checks: TargetCheck[] = [];
@@ -125,7 +133,11 @@ function checkGoals(rowsByScenario: ReadonlyMap<string, readonly ScenarioRow[]>,
   const switchyardMemory = memory.filter((reading) => reading.target === 'switchyard');
   if (switchyardMemory.length > 0) {
     const peak = Math.max(...switchyardMemory.map((reading) => reading.peakRssMb));
-    checks.push({ goal: `peak RSS ≤ ${GOALS.peakRssMb} MB`, measured: `${peak.toFixed(0)} MB`, met: peak <= GOALS.peakRssMb });
+    checks.push({
+      goal: `peak RSS ≤ ${GOALS.peakRssMb} MB`,
+      measured: `${peak.toFixed(0)} MB`,
+      met: peak <= GOALS.peakRssMb,
+    });
   }
   return checks;
 }
@@ -137,15 +149,25 @@ async function runBenchmark(settings: BenchSettings, command: string): Promise<v
   const watchedPids = [process.pid, simulatorPid, ...targets.flatMap((target) => target.gatewayPid ?? [])];
   const cells: CellResult[] = [];
   const memory: MemoryReading[] = [];
+  const recordMemory = async (target: Target, after: string): Promise<void> => {
+    if (target.gatewayPid === undefined) return;
+    const reading = await readProcessMemory(target.gatewayPid);
+    if (reading !== undefined) memory.push({ target: target.name, after, ...reading });
+  };
+  for (const target of targets) await recordMemory(target, 'idle');
   const totalCells = settings.rounds * scenarios.length * targets.length;
 
   for (let round = 1; round <= settings.rounds; round += 1) {
     for (const [scenarioIndex, scenario] of scenarios.entries()) {
       for (const target of rotated(targets, round + scenarioIndex)) {
-        progress(`[${cells.length + 1}/${totalCells}] round ${round}, ${describeScenario(scenario)}: ${target.name}`);
+        progress(
+          `[${cells.length + 1}/${totalCells}] round ${round}, ${describeScenario(scenario)}: ${target.name}`,
+        );
         await measureCell(target, scenario, settings.warmupSeconds);
         const cpuBefore = takeCpuSnapshot(watchedPids);
-        const measured = await measureCell(target, scenario, settings.durationSeconds);
+        const seconds =
+          scenario.load.kind === 'open' ? settings.openDurationSeconds : settings.durationSeconds;
+        const measured = await measureCell(target, scenario, seconds);
         const cpu = cpuUsageBetween(cpuBefore, takeCpuSnapshot(watchedPids));
         const perRequestUs = (pid: number): number =>
           (1000 * (cpu.processCpuMs.get(pid) ?? 0)) / Math.max(1, measured.succeeded);
@@ -154,23 +176,28 @@ async function runBenchmark(settings: BenchSettings, command: string): Promise<v
           target: target.name,
           scenarioId: scenario.id,
           ...measured,
-          gatewayCpuUsPerRequest: target.gatewayPid === undefined ? undefined : perRequestUs(target.gatewayPid),
+          gatewayCpuUsPerRequest:
+            target.gatewayPid === undefined ? undefined : perRequestUs(target.gatewayPid),
           simulatorCpuUsPerRequest: perRequestUs(simulatorPid),
+          loadGeneratorCpuUsPerRequest: perRequestUs(process.pid),
           otherCores: cpu.otherCores,
         });
-        if (target.gatewayPid !== undefined) {
-          const reading = await readProcessMemory(target.gatewayPid);
-          if (reading !== undefined) memory.push({ target: target.name, ...reading });
-        }
+        await recordMemory(target, scenario.id);
       }
     }
   }
 
   const targetNames = targets.map((target) => target.name);
-  const rowsByScenario = new Map(scenarios.map((scenario) => [scenario.id, summarizeScenario(cells, scenario.id, targetNames)]));
+  const rowsByScenario = new Map(
+    scenarios.map((scenario) => [scenario.id, summarizeScenario(cells, scenario.id, targetNames)]),
+  );
   const settingsText =
-    `${settings.rounds} rounds × ${settings.durationSeconds} s per cell after ${settings.warmupSeconds} s warm-up; ` +
-    `Switchyard log_level ${settings.switchyardLogLevel}`;
+    `${settings.rounds} rounds; closed-loop cells ${settings.durationSeconds} s, open-loop cells ` +
+    `${settings.openDurationSeconds} s, each after ${settings.warmupSeconds} s warm-up; ` +
+    `Switchyard log_level ${settings.switchyardLogLevel}` +
+    (settings.switchyardNodeFlags.length > 0
+      ? `, Node flags \`${settings.switchyardNodeFlags.join(' ')}\``
+      : '');
   const goalChecks = checkGoals(rowsByScenario, memory);
   const sections = [
     renderHeader(machine, command, settingsText),
@@ -190,20 +217,34 @@ async function runBenchmark(settings: BenchSettings, command: string): Promise<v
   await mkdir(resultsDirectory, { recursive: true });
   const resultsPath = join(resultsDirectory, `overhead-${machine.date.replaceAll(':', '-')}.json`);
   const summary = Object.fromEntries(rowsByScenario);
-  await writeFile(resultsPath, `${JSON.stringify({ command, machine, settings, summary, goalChecks, memory, cells }, null, 2)}\n`);
+  await writeFile(
+    resultsPath,
+    `${JSON.stringify({ command, machine, settings, summary, goalChecks, memory, cells }, null, 2)}\n`,
+  );
   progress(`results written to ${resultsPath}`);
 }
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  const settings = parseBenchFlags(argv);
+  let settings: ReturnType<typeof parseBenchFlags>;
+  try {
+    settings = parseBenchFlags(argv);
+  } catch (error) {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 2;
+  }
   if (settings === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   stopChildrenOnExit();
   try {
-    await runBenchmark(settings, ['npm run bench:overhead', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '));
+    // Quote arguments with spaces so the printed command can be pasted back into a shell.
+    const shellWords = argv.map((word) => (/\s/.test(word) ? `'${word}'` : word));
+    await runBenchmark(
+      settings,
+      ['npm run bench:overhead', ...(argv.length > 0 ? ['--', ...shellWords] : [])].join(' '),
+    );
     return 0;
   } finally {
     await stopAllChildren();

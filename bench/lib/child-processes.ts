@@ -44,7 +44,12 @@ export function startNodeChild(options: StartOptions): ManagedChild {
   // Output must be drained or a chatty child blocks on a full pipe; only the tail is kept.
   child.stdout.on('data', keepTail);
   child.stderr.on('data', keepTail);
-  const managed: ManagedChild = { name: options.name, pid: child.pid, process: child, outputTail: () => tail };
+  const managed: ManagedChild = {
+    name: options.name,
+    pid: child.pid,
+    process: child,
+    outputTail: () => tail,
+  };
   running.add(managed);
   child.once('exit', () => running.delete(managed));
   return managed;
@@ -114,10 +119,11 @@ export async function readProcessMemory(pid: number): Promise<ProcessMemory | un
 export async function stopAllChildren(): Promise<void> {
   const children = [...running];
   const exits = children.map(
-    (child) => new Promise<void>((resolve) => {
-      if (child.process.exitCode !== null || child.process.signalCode !== null) resolve();
-      else child.process.once('exit', () => resolve());
-    }),
+    (child) =>
+      new Promise<void>((resolve) => {
+        if (child.process.exitCode !== null || child.process.signalCode !== null) resolve();
+        else child.process.once('exit', () => resolve());
+      }),
   );
   for (const child of children) child.process.kill('SIGTERM');
   const allExited = Promise.all(exits).then(() => true);

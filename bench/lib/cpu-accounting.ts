@@ -24,7 +24,10 @@ function readMachineBusyMs(): number {
     const cpuLine = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
     // cpu user nice system idle iowait irq softirq steal …: busy is everything but idle and iowait.
     const [user, nice, system, , , irq, softirq, steal] = cpuLine.trim().split(/\s+/).slice(1).map(Number);
-    const busyTicks = [user, nice, system, irq, softirq, steal].reduce<number>((sum, value) => sum + (value ?? 0), 0);
+    const busyTicks = [user, nice, system, irq, softirq, steal].reduce<number>(
+      (sum, value) => sum + (value ?? 0),
+      0,
+    );
     return (busyTicks * 1000) / TICKS_PER_SECOND;
   } catch {
     return 0;

@@ -5,12 +5,17 @@ import type { LoadShape } from './workload.ts';
 
 export interface BenchSettings {
   readonly rounds: number;
+  /** Measured seconds per closed-loop cell. */
   readonly durationSeconds: number;
+  /** Measured seconds per open-loop cell: longer, because a p99 needs enough requests at a low rate. */
+  readonly openDurationSeconds: number;
   readonly warmupSeconds: number;
   readonly targets: readonly TargetName[];
   readonly loads: readonly LoadShape[];
   readonly streamModes: readonly boolean[];
   readonly switchyardLogLevel: string;
+  /** Extra Node flags for the Switchyard process only, e.g. `--cpu-prof` or heap limits. */
+  readonly switchyardNodeFlags: readonly string[];
   readonly resultsDirectory: string;
 }
 
@@ -20,13 +25,16 @@ Measures what each gateway adds over calling the simulator directly, interleavin
 by round. Prints markdown tables and writes JSON to bench/results/.
 
   --rounds N            rounds over all targets and scenarios; medians are reported (default 3)
-  --duration S          measured seconds per cell (default 6)
+  --duration S          measured seconds per closed-loop cell (default 6)
+  --open-duration S     measured seconds per open-loop cell (default 10: 5,000 requests at 500 req/s)
   --warmup S            unmeasured seconds before each cell, same load (default 1)
   --quick               smoke run: 1 round, 2 s cells, 0.5 s warm-up
   --targets LIST        of ${TARGET_NAMES.join(',')} (default all; direct is always included)
   --loads LIST          closed-<connections> and open-<req/s> (default closed-16,closed-64,open-500)
   --modes LIST          json,stream (default both)
   --switchyard-log-level L   Switchyard's server.log_level (default info, its own default)
+  --switchyard-node-flags="F"  extra Node flags for Switchyard only (note the =), e.g.
+                        "--cpu-prof --cpu-prof-dir=bench/results/profiles" or "--max-old-space-size=96"
   --results-dir DIR     where the JSON goes (default bench/results)
   --help`;
 
@@ -37,12 +45,14 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
     options: {
       rounds: { type: 'string' },
       duration: { type: 'string' },
+      'open-duration': { type: 'string' },
       warmup: { type: 'string' },
       quick: { type: 'boolean', default: false },
       targets: { type: 'string' },
       loads: { type: 'string', default: 'closed-16,closed-64,open-500' },
       modes: { type: 'string', default: 'json,stream' },
       'switchyard-log-level': { type: 'string', default: 'info' },
+      'switchyard-node-flags': { type: 'string', default: '' },
       'results-dir': { type: 'string', default: 'bench/results' },
       help: { type: 'boolean', default: false },
     },
@@ -52,11 +62,13 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
   return {
     rounds: positiveNumber('--rounds', values.rounds, quick ? 1 : 3, true),
     durationSeconds: positiveNumber('--duration', values.duration, quick ? 2 : 6, false),
+    openDurationSeconds: positiveNumber('--open-duration', values['open-duration'], quick ? 2 : 10, false),
     warmupSeconds: positiveNumber('--warmup', values.warmup, quick ? 0.5 : 1, false),
     targets: parseTargets(values.targets),
     loads: splitList(values.loads).map(parseLoad),
     streamModes: splitList(values.modes).map(parseMode),
     switchyardLogLevel: values['switchyard-log-level'],
+    switchyardNodeFlags: splitWords(values['switchyard-node-flags']),
     resultsDirectory: values['results-dir'],
   };
 }
@@ -66,6 +78,10 @@ function splitList(text: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+function splitWords(text: string): string[] {
+  return text.split(/\s+/).filter((word) => word !== '');
 }
 
 function positiveNumber(flag: string, text: string | undefined, fallback: number, integer: boolean): number {
@@ -92,8 +108,11 @@ function parseTargets(text: string | undefined): TargetName[] {
 function parseLoad(text: string): LoadShape {
   const match = /^(closed|open)-(\d+)$/.exec(text);
   const amount = Number(match?.[2]);
-  if (match === null || !(amount > 0)) throw new Error(`bad load '${text}': use closed-<connections> or open-<req/s>`);
-  return match[1] === 'closed' ? { kind: 'closed', connections: amount } : { kind: 'open', requestsPerSecond: amount };
+  if (match === null || !(amount > 0))
+    throw new Error(`bad load '${text}': use closed-<connections> or open-<req/s>`);
+  return match[1] === 'closed'
+    ? { kind: 'closed', connections: amount }
+    : { kind: 'open', requestsPerSecond: amount };
 }
 
 function parseMode(text: string): boolean {

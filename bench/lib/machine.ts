@@ -36,7 +36,9 @@ export function collectMachineFacts(): MachineFacts {
 
 function readPackageVersion(name: string): string {
   try {
-    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+    const manifest = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8'),
+    ) as {
       version?: string;
     };
     return manifest.version ?? 'unknown';
@@ -48,7 +50,8 @@ function readPackageVersion(name: string): string {
 /** HEAD, marked `+dirty` when the work tree has changes (the usual case while developing). */
 function readGitCommit(): string {
   try {
-    const run = (args: string[]): string => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const run = (args: string[]): string =>
+      execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
     const commit = run(['rev-parse', '--short', 'HEAD']);
     return run(['status', '--porcelain', '--untracked-files=no']) === '' ? commit : `${commit}+dirty`;
   } catch {

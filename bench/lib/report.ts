@@ -20,12 +20,16 @@ export interface CellResult {
   /** CPU the gateway process spent per successful request; undefined for `direct`. */
   readonly gatewayCpuUsPerRequest: number | undefined;
   readonly simulatorCpuUsPerRequest: number;
+  /** CPU the benchmark process itself (autocannon or the open-loop generator) spent per request. */
+  readonly loadGeneratorCpuUsPerRequest: number;
   /** Cores kept busy by processes outside the benchmark during the cell: the noise floor. */
   readonly otherCores: number;
 }
 
 export interface MemoryReading {
   readonly target: TargetName;
+  /** The cell just measured, or `idle` for the reading taken after start-up, before any load. */
+  readonly after: string;
   readonly rssMb: number;
   readonly peakRssMb: number;
 }
@@ -57,8 +61,13 @@ export function summarizeScenario(
   targets: readonly TargetName[],
 ): ScenarioRow[] {
   const ofScenario = cells.filter((cell) => cell.scenarioId === scenarioId);
-  const directByRound = new Map(ofScenario.filter((cell) => cell.target === 'direct').map((cell) => [cell.round, cell]));
-  const pairedDeltas = (mine: readonly CellResult[], pick: (cell: CellResult) => number | undefined): number | undefined => {
+  const directByRound = new Map(
+    ofScenario.filter((cell) => cell.target === 'direct').map((cell) => [cell.round, cell]),
+  );
+  const pairedDeltas = (
+    mine: readonly CellResult[],
+    pick: (cell: CellResult) => number | undefined,
+  ): number | undefined => {
     const deltas: number[] = [];
     for (const cell of mine) {
       const direct = directByRound.get(cell.round);
@@ -71,9 +80,15 @@ export function summarizeScenario(
   return targets.flatMap((target) => {
     const mine = ofScenario.filter((cell) => cell.target === target);
     if (mine.length === 0) return [];
-    const ttfbP50 = mine.flatMap((cell) => (cell.timeToFirstByte === undefined ? [] : [cell.timeToFirstByte.p50Ms]));
-    const ttfbP99 = mine.flatMap((cell) => (cell.timeToFirstByte === undefined ? [] : [cell.timeToFirstByte.p99Ms]));
-    const gatewayCpu = mine.flatMap((cell) => (cell.gatewayCpuUsPerRequest === undefined ? [] : [cell.gatewayCpuUsPerRequest]));
+    const ttfbP50 = mine.flatMap((cell) =>
+      cell.timeToFirstByte === undefined ? [] : [cell.timeToFirstByte.p50Ms],
+    );
+    const ttfbP99 = mine.flatMap((cell) =>
+      cell.timeToFirstByte === undefined ? [] : [cell.timeToFirstByte.p99Ms],
+    );
+    const gatewayCpu = mine.flatMap((cell) =>
+      cell.gatewayCpuUsPerRequest === undefined ? [] : [cell.gatewayCpuUsPerRequest],
+    );
     return [
       {
         target,
@@ -83,7 +98,8 @@ export function summarizeScenario(
         deltaP99Ms: target === 'direct' ? undefined : pairedDeltas(mine, (cell) => cell.latency.p99Ms),
         ttfbP50Ms: ttfbP50.length === 0 ? undefined : median(ttfbP50),
         ttfbP99Ms: ttfbP99.length === 0 ? undefined : median(ttfbP99),
-        deltaTtfbP99Ms: target === 'direct' ? undefined : pairedDeltas(mine, (cell) => cell.timeToFirstByte?.p99Ms),
+        deltaTtfbP99Ms:
+          target === 'direct' ? undefined : pairedDeltas(mine, (cell) => cell.timeToFirstByte?.p99Ms),
         gatewayCpuUsPerRequest: gatewayCpu.length === 0 ? undefined : median(gatewayCpu),
         failed: mine.reduce((sum, cell) => sum + cell.failed, 0),
         rounds: mine.length,
@@ -92,7 +108,8 @@ export function summarizeScenario(
   });
 }
 
-const formatMs = (value: number | undefined): string => (value === undefined || Number.isNaN(value) ? '—' : value.toFixed(2));
+const formatMs = (value: number | undefined): string =>
+  value === undefined || Number.isNaN(value) ? '—' : value.toFixed(2);
 const formatDelta = (value: number | undefined): string =>
   value === undefined || Number.isNaN(value) ? '—' : `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
 const formatRate = (value: number): string => Math.round(value).toLocaleString('en-US');
@@ -136,25 +153,33 @@ export function renderScenarioTable(
   return `### ${describeScenario(scenario)}\n\n${markdownTable(header, body)}\n\n${renderCellNotes(cells)}`;
 }
 
-/** One line under each table: what the simulator cost, and how much other load shared the machine. */
+/** One line under each table: what the simulator and the load generator cost, and the noise level. */
 function renderCellNotes(cells: readonly CellResult[]): string {
-  const simulatorCpu = median(cells.map((cell) => cell.simulatorCpuUsPerRequest));
+  const perRequest = (pick: (cell: CellResult) => number): string => median(cells.map(pick)).toFixed(0);
   const otherCores = cells.map((cell) => cell.otherCores);
   return (
-    `simulator CPU ${simulatorCpu.toFixed(0)} µs/req; other processes on the machine: ` +
-    `median ${median(otherCores).toFixed(2)}, max ${Math.max(...otherCores).toFixed(2)} cores`
+    `CPU per request, median over cells: simulator ${perRequest((cell) => cell.simulatorCpuUsPerRequest)} µs, ` +
+    `load generator ${perRequest((cell) => cell.loadGeneratorCpuUsPerRequest)} µs. Other processes on the ` +
+    `machine: median ${median(otherCores).toFixed(2)}, max ${Math.max(...otherCores).toFixed(2)} cores.`
   );
 }
 
 export function renderMemoryTable(readings: readonly MemoryReading[]): string {
   const targets = [...new Set(readings.map((reading) => reading.target))];
+  const formatMb = (value: number | undefined): string => (value === undefined ? '—' : value.toFixed(0));
   const body = targets.map((target) => {
     const mine = readings.filter((reading) => reading.target === target);
-    const last = mine.at(-1);
-    const peak = Math.max(...mine.map((reading) => reading.peakRssMb));
-    return [target, last === undefined ? '—' : last.rssMb.toFixed(0), peak.toFixed(0)];
+    const idle = mine.find((reading) => reading.after === 'idle');
+    const underLoad = mine.filter((reading) => reading.after !== 'idle');
+    return [
+      target,
+      formatMb(idle?.rssMb),
+      formatMb(underLoad.at(-1)?.rssMb),
+      formatMb(Math.max(...mine.map((reading) => reading.peakRssMb))),
+    ];
   });
-  return `### gateway memory after load\n\n${markdownTable(['process', 'RSS now MB', 'peak RSS (VmHWM) MB'], body)}`;
+  const header = ['process', 'RSS idle MB', 'RSS at end MB', 'peak RSS (VmHWM) MB'];
+  return `### gateway memory\n\n${markdownTable(header, body)}`;
 }
 
 export function renderHeader(machine: MachineFacts, command: string, settings: string): string {

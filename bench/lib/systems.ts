@@ -71,7 +71,12 @@ export async function startBareProxy(simulatorOrigin: string): Promise<Target> {
     cwd: REPO_ROOT,
     args: ['bench/bare-proxy.ts', '--port', String(port), '--upstream', simulatorOrigin],
   });
-  const target: Target = { ...directTarget(simulatorOrigin), name: 'bare-proxy', origin: `http://127.0.0.1:${port}`, gatewayPid: child.pid };
+  const target: Target = {
+    ...directTarget(simulatorOrigin),
+    name: 'bare-proxy',
+    origin: `http://127.0.0.1:${port}`,
+    gatewayPid: child.pid,
+  };
   await waitUntilReady(child, () => servesCompletions(target), STARTUP_TIMEOUT_MS);
   return target;
 }
@@ -109,7 +114,11 @@ default_route: bench
 `;
 }
 
-export async function startSwitchyard(simulatorOrigin: string, logLevel: string): Promise<Target> {
+export async function startSwitchyard(
+  simulatorOrigin: string,
+  logLevel: string,
+  nodeFlags: readonly string[],
+): Promise<Target> {
   const configDirectory = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
   const configPath = join(configDirectory, 'switchyard.yaml');
   await writeFile(configPath, switchyardConfigYaml(simulatorOrigin, logLevel));
@@ -118,7 +127,17 @@ export async function startSwitchyard(simulatorOrigin: string, logLevel: string)
   const child = startNodeChild({
     name: 'switchyard',
     cwd: REPO_ROOT,
-    args: ['src/main.ts', 'serve', '--config', configPath, '--port', String(port), '--host', '127.0.0.1'],
+    args: [
+      ...nodeFlags,
+      'src/main.ts',
+      'serve',
+      '--config',
+      configPath,
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+    ],
   });
   const target: Target = {
     name: 'switchyard',
@@ -139,8 +158,11 @@ async function validateSwitchyardConfig(configPath: string): Promise<void> {
       timeout: STARTUP_TIMEOUT_MS,
     });
   } catch (error) {
-    const output = typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr) : '';
-    throw new Error(`the generated Switchyard config does not validate (${configPath}):\n${output}`, { cause: error });
+    const output =
+      typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr) : '';
+    throw new Error(`the generated Switchyard config does not validate (${configPath}):\n${output}`, {
+      cause: error,
+    });
   }
 }
 

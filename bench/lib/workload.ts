@@ -26,7 +26,11 @@ export function describeScenario(scenario: Scenario): string {
 
 export function buildScenarios(loads: readonly LoadShape[], streamModes: readonly boolean[]): Scenario[] {
   return loads.flatMap((load) =>
-    streamModes.map((stream) => ({ id: `${describeLoad(load)}/${stream ? 'stream' : 'json'}`, load, stream })),
+    streamModes.map((stream) => ({
+      id: `${describeLoad(load)}/${stream ? 'stream' : 'json'}`,
+      load,
+      stream,
+    })),
   );
 }
 
@@ -42,7 +46,10 @@ export function chatRequestBody(model: string, stream: boolean): string {
         role: 'system',
         content: 'You are a concise assistant for a logistics company. Answer in one short sentence.',
       },
-      { role: 'user', content: 'Which of our two warehouses should ship 40 pallets to Rotterdam next Tuesday?' },
+      {
+        role: 'user',
+        content: 'Which of our two warehouses should ship 40 pallets to Rotterdam next Tuesday?',
+      },
     ],
     max_tokens: 16,
     temperature: 0.2,

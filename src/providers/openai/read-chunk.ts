@@ -108,5 +108,5 @@ export function readChunk(json: unknown): ChunkReading {
   }
   const problem = usageProblem(json.usage);
   if (problem !== undefined) return { problem };
-  return { chunk: json as OpenAIChunk };
+  return { chunk: json };
 }
