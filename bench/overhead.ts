@@ -25,6 +25,7 @@ import {
   type TargetCheck,
 } from './lib/report.ts';
 import {
+  buildSwitchyard,
   directTarget,
   REPO_ROOT,
   startBareProxy,
@@ -76,8 +77,11 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
   const starters: Record<TargetName, () => Promise<Target>> = {
     direct: async () => directTarget(simulator.origin),
     'bare-proxy': () => startBareProxy(simulator.origin),
-    switchyard: () =>
-      startSwitchyard(simulator.origin, settings.switchyardLogLevel, settings.switchyardNodeFlags),
+    switchyard: async () => {
+      progress('building Switchyard (npm run build)');
+      await buildSwitchyard();
+      return startSwitchyard(simulator.origin, settings.switchyardLogLevel, settings.switchyardNodeFlags);
+    },
     portkey: () => startPortkey(simulator.origin),
   };
   const targets: Target[] = [];

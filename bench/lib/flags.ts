@@ -1,6 +1,6 @@
 /** Command-line flags of `npm run bench:overhead`, parsed into checked settings. */
 import { parseArgs } from 'node:util';
-import { TARGET_NAMES, type TargetName } from './systems.ts';
+import { SWITCHYARD_PRODUCTION_NODE_FLAGS, TARGET_NAMES, type TargetName } from './systems.ts';
 import type { LoadShape } from './workload.ts';
 
 export interface BenchSettings {
@@ -33,7 +33,8 @@ by round. Prints markdown tables and writes JSON to bench/results/.
   --loads LIST          closed-<connections> and open-<req/s> (default closed-16,closed-64,open-500)
   --modes LIST          json,stream (default both)
   --switchyard-log-level L   Switchyard's server.log_level (default info, its own default)
-  --switchyard-node-flags="F"  extra Node flags for Switchyard only (note the =), e.g.
+  --switchyard-node-flags="F"  Node flags for Switchyard only (note the =; default: the heap settings of
+                        \`npm start\`, "${SWITCHYARD_PRODUCTION_NODE_FLAGS.join(' ')}"), e.g.
                         "--cpu-prof --cpu-prof-dir=bench/results/profiles" or "--max-old-space-size=96"
   --results-dir DIR     where the JSON goes (default bench/results)
   --help`;
@@ -52,7 +53,7 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
       loads: { type: 'string', default: 'closed-16,closed-64,open-500' },
       modes: { type: 'string', default: 'json,stream' },
       'switchyard-log-level': { type: 'string', default: 'info' },
-      'switchyard-node-flags': { type: 'string', default: '' },
+      'switchyard-node-flags': { type: 'string', default: SWITCHYARD_PRODUCTION_NODE_FLAGS.join(' ') },
       'results-dir': { type: 'string', default: 'bench/results' },
       help: { type: 'boolean', default: false },
     },
