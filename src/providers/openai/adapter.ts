@@ -11,7 +11,7 @@ import type { ModelCapabilities, ResolvedModel } from '../../core/model.ts';
 import type { ChatRequest } from '../../core/request.ts';
 import type { ChatResponse, StreamPart } from '../../core/response.ts';
 import { PROVIDER_CONTRACT_VERSION, type CallContext, type ProviderAdapter } from '../contract.ts';
-import { parseEventStream } from '../transport/event-stream.ts';
+import { parseEventStreamBatches } from '../transport/event-stream.ts';
 import type { HttpTransport, InboundResponse } from '../transport/http-transport.ts';
 import { decodeResponse, type DecodeContext } from './decode-response.ts';
 import { decodeStream } from './decode-stream.ts';
@@ -101,7 +101,7 @@ export function createOpenAIAdapter(provider: ResolvedProvider, transport: HttpT
         // Some proxies answer a stream request with a 200 JSON error instead of an event stream.
         throw await jsonInsteadOfStream(response, decodeContext(model));
       }
-      return decodeStream(parseEventStream(response.body), decodeContext(model));
+      return decodeStream(parseEventStreamBatches(response.body), decodeContext(model));
     },
 
     ready: () => true,

@@ -17,15 +17,18 @@ function chunk(delta: object | null, finishReason: string | null = null, extra: 
   });
 }
 
-/** An event source that yields the given data payloads, then ends (or throws), and records closing. */
+/**
+ * An event source that yields the given data payloads one per batch (as one network read each), then
+ * ends (or throws), and records closing.
+ */
 function events(
   payloads: readonly (string | ServerSentEvent)[],
   ending: { throws?: GatewayError } = {},
-): AsyncIterator<ServerSentEvent, EventStreamEnd, undefined> & { closed: boolean } {
+): AsyncIterator<readonly ServerSentEvent[], EventStreamEnd, undefined> & { closed: boolean } {
   let position = 0;
   const source = {
     closed: false,
-    next(): Promise<IteratorResult<ServerSentEvent, EventStreamEnd>> {
+    next(): Promise<IteratorResult<readonly ServerSentEvent[], EventStreamEnd>> {
       if (source.closed) return Promise.resolve({ done: true, value: { endedMidEvent: false } });
       const payload = payloads[position++];
       if (payload === undefined) {
@@ -33,9 +36,9 @@ function events(
         return Promise.resolve({ done: true, value: { endedMidEvent: false } });
       }
       const event = typeof payload === 'string' ? { data: payload } : payload;
-      return Promise.resolve({ done: false, value: event });
+      return Promise.resolve({ done: false, value: [event] });
     },
-    return(): Promise<IteratorResult<ServerSentEvent, EventStreamEnd>> {
+    return(): Promise<IteratorResult<readonly ServerSentEvent[], EventStreamEnd>> {
       source.closed = true;
       return Promise.resolve({ done: true, value: { endedMidEvent: false } });
     },
@@ -44,7 +47,7 @@ function events(
 }
 
 async function decode(
-  source: AsyncIterator<ServerSentEvent, EventStreamEnd, undefined>,
+  source: AsyncIterator<readonly ServerSentEvent[], EventStreamEnd, undefined>,
 ): Promise<StreamPart[]> {
   const parts: StreamPart[] = [];
   for await (const part of decodeStream(source, CONTEXT)) parts.push(part);
@@ -233,6 +236,31 @@ describe('decodeStream', () => {
     expect(parts.filter((part) => part.type === 'text-delta')).toEqual([
       { type: 'text-delta', text: 'kept' },
     ]);
+  });
+
+  it('decodes several events from one network read, and ignores what follows [DONE] in it', async () => {
+    let served = false;
+    const batch: AsyncIterator<readonly ServerSentEvent[], EventStreamEnd, undefined> = {
+      next: () => {
+        if (served) return Promise.resolve({ done: true, value: { endedMidEvent: false } });
+        served = true;
+        return Promise.resolve({
+          done: false,
+          value: [
+            chunk({ content: 'a' }),
+            chunk({ content: 'b' }, 'stop'),
+            '[DONE]',
+            chunk({ content: 'late' }),
+          ].map((data) => ({ data })),
+        });
+      },
+    };
+    const parts = await decode(batch);
+    expect(parts.filter((part) => part.type === 'text-delta')).toEqual([
+      { type: 'text-delta', text: 'a' },
+      { type: 'text-delta', text: 'b' },
+    ]);
+    expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: { unified: 'stop', raw: 'stop' } });
   });
 
   it('closes the event source when the consumer stops early', async () => {

@@ -151,17 +151,18 @@ export class OpenAIChunkDecoder {
   }
 }
 
+/** Decodes batches of events (one batch per network read, see `parseEventStreamBatches`) into parts. */
 export async function* decodeStream(
-  events: AsyncIterator<ServerSentEvent, EventStreamEnd, undefined>,
+  batches: AsyncIterator<readonly ServerSentEvent[], EventStreamEnd, undefined>,
   context: DecodeContext,
 ): AsyncGenerator<StreamPart, void, undefined> {
   const decoder = new OpenAIChunkDecoder(context);
   const parts: StreamPart[] = [];
   try {
     for (;;) {
-      let step: IteratorResult<ServerSentEvent, EventStreamEnd>;
+      let step: IteratorResult<readonly ServerSentEvent[], EventStreamEnd>;
       try {
-        step = await events.next();
+        step = await batches.next();
       } catch (error) {
         decoder.fail(withOrigin(error, context), parts);
         yield* parts;
@@ -173,14 +174,18 @@ export async function* decodeStream(
         yield* parts;
         return;
       }
-      const ended = decodeEvent(step.value, decoder, parts, context);
+      let ended = false;
+      for (const event of step.value) {
+        ended = decodeEvent(event, decoder, parts, context);
+        if (ended) break;
+      }
       for (let index = 0; index < parts.length; index++) yield parts[index]!;
       parts.length = 0;
       if (ended) return;
     }
   } finally {
     // Stopping early (error part, or the consumer left) must release the upstream connection.
-    await events.return?.();
+    await batches.return?.();
   }
 }
 

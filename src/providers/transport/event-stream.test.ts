@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseEventStream, parseNdjson, type ServerSentEvent } from './event-stream.ts';
+import {
+  parseEventStream,
+  parseEventStreamBatches,
+  parseNdjson,
+  type ServerSentEvent,
+} from './event-stream.ts';
 
 const encoder = new TextEncoder();
 
@@ -133,5 +138,25 @@ describe('parseNdjson', () => {
     const { items, end } = await drain(parseNdjson(chunked('{"a":1}\n{"done":tr')));
     expect(items).toEqual(['{"a":1}']);
     expect(end).toEqual({ endedMidLine: true, unterminatedLine: '{"done":tr' });
+  });
+});
+
+describe('parseEventStreamBatches', () => {
+  it('groups the events completed by each network read', async () => {
+    async function* reads(): AsyncGenerator<Uint8Array> {
+      yield new TextEncoder().encode('data: a\n\ndata: b\n\ndata: c');
+      yield new TextEncoder().encode('\n\n');
+    }
+    const batches: string[][] = [];
+    const generator = parseEventStreamBatches(reads());
+    for (;;) {
+      const step = await generator.next();
+      if (step.done === true) {
+        expect(step.value).toEqual({ endedMidEvent: false });
+        break;
+      }
+      batches.push(step.value.map((event) => event.data));
+    }
+    expect(batches).toEqual([['a', 'b'], ['c']]);
   });
 });
