@@ -6,7 +6,11 @@ import tseslint from 'typescript-eslint';
 const outboundHttp = {
   paths: [
     { name: 'undici', message: 'Outbound HTTP goes through src/providers/transport only.' },
-    { name: 'node:http', importNames: ['request', 'get', 'Agent'], message: 'Outbound HTTP goes through src/providers/transport only.' },
+    {
+      name: 'node:http',
+      importNames: ['request', 'get', 'Agent'],
+      message: 'Outbound HTTP goes through src/providers/transport only.',
+    },
     { name: 'node:https', message: 'Outbound HTTP goes through src/providers/transport only.' },
     { name: 'axios', message: 'Outbound HTTP goes through src/providers/transport only.' },
     { name: 'node-fetch', message: 'Outbound HTTP goes through src/providers/transport only.' },
@@ -24,12 +28,18 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/require-await': 'off',
       'no-restricted-imports': ['error', outboundHttp],
-      'no-restricted-globals': ['error', { name: 'fetch', message: 'Outbound HTTP goes through src/providers/transport only.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'Outbound HTTP goes through src/providers/transport only.' },
+      ],
     },
   },
   {
@@ -48,5 +58,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
     },
   },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', URL: 'readonly', console: 'readonly' },
+    },
+  },
 );
