@@ -70,8 +70,10 @@ export async function startReplayServer(): Promise<ReplayServer> {
   let current: ReplayResponse = { kind: 'body', status: 500, headers: {}, body: 'no fixture chosen' };
   let waiters: ((request: RecordedRequest) => void)[] = [];
 
+  // One close promise per connection, shared by the requests a kept-alive socket carries.
+  const closedBySocket = new WeakMap<Socket, Promise<void>>();
   const server = createServer((incoming, outgoing) => {
-    const socketClosed = new Promise<void>((resolve) => incoming.socket.once('close', () => resolve()));
+    const socketClosed = closedBySocket.get(incoming.socket) ?? Promise.resolve();
     void readBody(incoming).then((bodyText) => {
       const recorded: RecordedRequest = {
         method: incoming.method ?? '',
@@ -91,6 +93,7 @@ export async function startReplayServer(): Promise<ReplayServer> {
   });
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
+    closedBySocket.set(socket, new Promise<void>((resolve) => socket.once('close', () => resolve())));
     socket.once('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
