@@ -4,6 +4,7 @@
  */
 
 import type { ProviderTimeouts, ResolvedModel } from '../core/model.ts';
+import type { SimModelProfile } from '../sim/types.ts';
 
 export type ProviderType = 'openai' | 'openai-compatible' | 'sim';
 
@@ -14,15 +15,8 @@ export interface ProviderAuth {
   readonly prefix: string;
 }
 
-/** Per-model behaviour of the simulator (keyed by upstream model name). */
-export interface SimModelProfile {
-  /** Time to first token: a log-normal distribution given by its median and p95, in ms. */
-  readonly ttftMs: { readonly median: number; readonly p95: number };
-  readonly tokensPerSecond: number;
-  readonly contextWindow: number;
-  /** Faults applied to every request for this model unless the request header overrides. */
-  readonly faults: readonly string[];
-}
+/** Per-model behaviour of the simulator; defined with the simulator, re-exported for config. */
+export type { SimModelProfile } from '../sim/types.ts';
 
 export interface SimProviderSettings {
   /** `zero` removes every delay (for overhead benchmarks); `realistic` follows the profiles. */

@@ -4,7 +4,7 @@
  * The config module refers to them by name; `sim-mid` also answers for model names no profile claims.
  */
 
-import type { SimModelProfile } from '../config/resolved.ts';
+import type { SimModelProfile } from './types.ts';
 
 export type SimTierName = 'sim-lite' | 'sim-mid' | 'sim-strong' | 'sim-long';
 

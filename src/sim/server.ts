@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SimModelProfile } from '../config/resolved.ts';
+import type { SimModelProfile } from './types.ts';
 import { generateCompletion } from './content.ts';
 import { FaultSpecError, FaultState, parseFaultList, type Fault, type FaultRule } from './faults.ts';
 import { logNormalFromMedianP95, sampleLogNormal, type LogNormal } from './latency.ts';

@@ -120,3 +120,13 @@ export interface SimWireFormat {
 export function isSimError(value: SimPrompt | SimError): value is SimError {
   return 'kind' in value;
 }
+
+/** Per-model behaviour of the simulator (keyed by upstream model name). */
+export interface SimModelProfile {
+  /** Time to first token: a log-normal distribution given by its median and p95, in ms. */
+  readonly ttftMs: { readonly median: number; readonly p95: number };
+  readonly tokensPerSecond: number;
+  readonly contextWindow: number;
+  /** Faults applied to every request for this model unless the request header overrides. */
+  readonly faults: readonly string[];
+}
