@@ -28,7 +28,7 @@ import {
   buildSwitchyard,
   directTarget,
   REPO_ROOT,
-  startBareProxy,
+  startReferenceProxy,
   startPortkey,
   startSimulator,
   startSwitchyard,
@@ -76,7 +76,8 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
   const simulator = await startSimulator();
   const starters: Record<TargetName, () => Promise<Target>> = {
     direct: async () => directTarget(simulator.origin),
-    'bare-proxy': () => startBareProxy(simulator.origin),
+    'bare-proxy': () => startReferenceProxy('bare-proxy', simulator.origin),
+    'framework-proxy': () => startReferenceProxy('framework-proxy', simulator.origin),
     switchyard: async () => {
       progress('building Switchyard (npm run build)');
       await buildSwitchyard();

@@ -12,7 +12,7 @@ import { request } from 'undici';
 import { findFreePort, type ManagedChild, startNodeChild, waitUntilReady } from './child-processes.ts';
 import { chatRequestBody } from './workload.ts';
 
-export const TARGET_NAMES = ['direct', 'bare-proxy', 'switchyard', 'portkey'] as const;
+export const TARGET_NAMES = ['direct', 'bare-proxy', 'framework-proxy', 'switchyard', 'portkey'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -64,16 +64,20 @@ export function directTarget(simulatorOrigin: string): Target {
   };
 }
 
-export async function startBareProxy(simulatorOrigin: string): Promise<Target> {
+/** A reference proxy from bench/: `bare-proxy` (node:http) or `framework-proxy` (fastify + undici). */
+export async function startReferenceProxy(
+  name: 'bare-proxy' | 'framework-proxy',
+  simulatorOrigin: string,
+): Promise<Target> {
   const port = await findFreePort();
   const child = startNodeChild({
-    name: 'bare-proxy',
+    name,
     cwd: REPO_ROOT,
-    args: ['bench/bare-proxy.ts', '--port', String(port), '--upstream', simulatorOrigin],
+    args: [`bench/${name}.ts`, '--port', String(port), '--upstream', simulatorOrigin],
   });
   const target: Target = {
     ...directTarget(simulatorOrigin),
-    name: 'bare-proxy',
+    name,
     origin: `http://127.0.0.1:${port}`,
     gatewayPid: child.pid,
   };
