@@ -5,7 +5,7 @@
  * nothing has reached the client, so a failure there is invisible; after it, failures travel in-band.
  */
 
-import { AllAttemptsFailedError, GatewayError, toGatewayError } from '../core/errors.ts';
+import { AllAttemptsFailedError, GatewayError, toGatewayError, type AttemptFailure } from '../core/errors.ts';
 import type { ResolvedModel } from '../core/model.ts';
 import type { ChatRequest } from '../core/request.ts';
 import type { ChatResponse, StreamPart } from '../core/response.ts';
@@ -85,12 +85,14 @@ export function createExecutor(
     attemptOne: (target: Target) => Promise<T>,
   ): Promise<{ value: T; served: ResolvedModel; attempts: AttemptRecord[] }> {
     const attempts: AttemptRecord[] = [];
+    const failures: AttemptFailure[] = [];
     let lastError: GatewayError | undefined;
     for (const model of plan.targets) {
-      if (context.signal.aborted)
+      if (context.signal.aborted) {
         throw toGatewayError(
           context.signal.reason ?? new GatewayError('client_closed_request', 'client closed the request'),
         );
+      }
       const target = targetFor(model);
       const startedAtMs = performance.now();
       try {
@@ -107,14 +109,23 @@ export function createExecutor(
         return { value, served: model, attempts };
       } catch (thrown) {
         const error = toGatewayError(thrown);
-        attempts.push({
+        const failure: AttemptFailure = {
           target: model.id,
           provider: model.provider,
-          startedAtMs,
-          durationMs: performance.now() - startedAtMs,
-          outcome: error.code,
+          code: error.code,
           upstreamStatus: error.details.upstreamStatus,
           message: error.message,
+          durationMs: performance.now() - startedAtMs,
+        };
+        failures.push(failure);
+        attempts.push({
+          target: failure.target,
+          provider: failure.provider,
+          startedAtMs,
+          durationMs: failure.durationMs,
+          outcome: failure.code,
+          upstreamStatus: failure.upstreamStatus,
+          message: failure.message,
         });
         lastError = error;
         if (plan.strategy !== 'fallback' || !error.spec.tryNextTarget || context.signal.aborted) break;
@@ -122,18 +133,7 @@ export function createExecutor(
     }
     if (lastError === undefined)
       throw new GatewayError('internal_error', `route '${plan.route}' has no targets`);
-    if (attempts.length === 1) throw lastError;
-    throw new AllAttemptsFailedError(
-      lastError,
-      attempts.map((attempt) => ({
-        target: attempt.target,
-        provider: attempt.provider,
-        code: attempt.outcome === 'ok' ? 'internal_error' : attempt.outcome,
-        upstreamStatus: attempt.upstreamStatus,
-        message: attempt.message ?? '',
-        durationMs: attempt.durationMs,
-      })),
-    );
+    throw failures.length === 1 ? lastError : new AllAttemptsFailedError(lastError, failures);
   }
 
   return {

@@ -8,7 +8,6 @@ import { abortOnClientClose } from '../client-abort.ts';
 import type { GatewayServices } from '../gateway-services.ts';
 import { decodeChatCompletionRequest } from '../protocol/openai/decode-request.ts';
 import { encodeChatCompletion } from '../protocol/openai/encode-response.ts';
-import { encodeOpenAIError } from '../protocol/openai/encode-error.ts';
 import { createOpenAIStreamEncoder } from '../protocol/openai/encode-stream.ts';
 import { routingHeaders } from '../response-headers.ts';
 import { createSseWriter } from '../sse-writer.ts';
@@ -61,7 +60,7 @@ export function chatCompletionsHandler(services: GatewayServices) {
         { requestId: request.id, code: error.code, err: error.message },
         'stream aborted',
       );
-      await writer.write(`data: ${JSON.stringify(encodeOpenAIError(error))}\n\n`);
+      await writer.write(encoder.encode({ type: 'error', error }));
     }
     writer.end(failed ? '' : encoder.end());
     return reply;
