@@ -22,6 +22,16 @@ export const SERVER_DEFAULTS = {
 export const PROVIDER_DEFAULTS = {
   // OpenAI's public API, for `type: openai` without a base_url.
   openaiBaseUrl: 'https://api.openai.com/v1',
+  anthropic: {
+    baseUrl: 'https://api.anthropic.com/v1',
+    auth: { header: 'x-api-key', scheme: 'none' },
+    // The Messages API version every current Anthropic feature is documented against.
+    version: '2023-06-01',
+  },
+  gemini: {
+    baseUrl: 'https://generativelanguage.googleapis.com/v1beta',
+    auth: { header: 'x-goog-api-key', scheme: 'none' },
+  },
   // The header that carries the API key.
   authHeader: 'authorization',
   // `Authorization: Bearer <key>` is what OpenAI and nearly every compatible server expect.
@@ -44,6 +54,8 @@ export const PROVIDER_DEFAULTS = {
   simLatency: 'realistic',
   // A fixed seed makes simulated latencies and faults reproducible run to run.
   simSeed: 1,
+  // The simulator speaks OpenAI's format unless a provider asks for Anthropic's or Gemini's.
+  simWire: 'openai',
 } as const;
 
 /**

@@ -269,7 +269,7 @@ routes: [{ name: main, targets: [llama, typo] }]
 providers:
   a: { type: openai-compatible }
   b: { type: sim, base_url: "http://x/v1" }
-  c: { type: anthropic }
+  c: { type: bedrock }
   d: { type: openai, base_url: not-a-url }
 models: {}
 routes: [{ name: main, targets: [x] }]

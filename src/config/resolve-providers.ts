@@ -35,10 +35,16 @@ export function resolveProvider(
       timeouts,
       maxConnections: document.max_connections,
       forwardHeaders,
+      defaultMaxTokens: undefined,
       sim: resolveSimSettings(name, document, simTiers, issues),
     };
   }
-  const baseUrl = document.base_url ?? PROVIDER_DEFAULTS.openaiBaseUrl;
+  const baseUrl = document.base_url ?? defaultBaseUrl(document.type);
+  // Anthropic's API refuses calls without its version header; a configured header still wins.
+  const headers =
+    document.type === 'anthropic'
+      ? { 'anthropic-version': document.version, ...document.headers }
+      : document.headers;
   return {
     name,
     type: document.type,
@@ -48,13 +54,26 @@ export function resolveProvider(
       header: document.auth.header.toLowerCase(),
       prefix: document.auth.scheme === 'bearer' ? 'Bearer ' : '',
     },
-    headers: document.headers,
+    headers,
     query: document.query,
     timeouts,
     maxConnections: document.max_connections,
     forwardHeaders,
+    defaultMaxTokens: document.type === 'anthropic' ? document.default_max_tokens : undefined,
     sim: undefined,
   };
+}
+
+function defaultBaseUrl(type: 'openai' | 'openai-compatible' | 'anthropic' | 'gemini'): string {
+  switch (type) {
+    case 'anthropic':
+      return PROVIDER_DEFAULTS.anthropic.baseUrl;
+    case 'gemini':
+      return PROVIDER_DEFAULTS.gemini.baseUrl;
+    case 'openai':
+    case 'openai-compatible':
+      return PROVIDER_DEFAULTS.openaiBaseUrl;
+  }
 }
 
 function defaultForwardHeaders(document: ProviderDocument): readonly string[] {
@@ -75,7 +94,7 @@ function resolveSimSettings(
     const resolved = resolveSimProfile(profile, simTiers[profileName], path, Object.keys(simTiers), issues);
     if (resolved !== undefined) profiles[profileName] = resolved;
   }
-  return { latency: document.latency, seed: document.seed, profiles };
+  return { latency: document.latency, seed: document.seed, wire: document.wire, profiles };
 }
 
 function resolveSimProfile(

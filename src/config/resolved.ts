@@ -6,7 +6,10 @@
 import type { ProviderTimeouts, ResolvedModel } from '../core/model.ts';
 import type { SimModelProfile } from '../sim/types.ts';
 
-export type ProviderType = 'openai' | 'openai-compatible' | 'sim';
+export type ProviderType = 'openai' | 'openai-compatible' | 'anthropic' | 'gemini' | 'sim';
+
+/** The vendor wire formats the simulator speaks (and the adapters that reach it). */
+export type SimWire = 'openai' | 'anthropic' | 'gemini';
 
 /** How the API key is presented upstream (OpenAI: `Authorization: Bearer`; Azure: `api-key`). */
 export interface ProviderAuth {
@@ -22,6 +25,7 @@ export interface SimProviderSettings {
   /** `zero` removes every delay (for overhead benchmarks); `realistic` follows the profiles. */
   readonly latency: 'zero' | 'realistic';
   readonly seed: number;
+  readonly wire: SimWire;
   readonly profiles: Readonly<Record<string, SimModelProfile>>;
 }
 
@@ -40,6 +44,11 @@ export interface ResolvedProvider {
   readonly maxConnections: number;
   /** Client request headers copied to this upstream verbatim (lower-case names). */
   readonly forwardHeaders: readonly string[];
+  /**
+   * Output cap sent when the client gives none, for wire formats that require one (Anthropic);
+   * undefined means the model's own maximum.
+   */
+  readonly defaultMaxTokens: number | undefined;
   /** Present for `type: sim` only. */
   readonly sim: SimProviderSettings | undefined;
 }

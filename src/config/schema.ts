@@ -54,17 +54,22 @@ const commonProviderKeys = {
     .describe('Client request headers copied upstream verbatim (default: none; sim: x-sim-fault).'),
 };
 
+/** How the API key is sent; each vendor's own header is the default for its type. */
+function authSchema(defaults: { readonly header: string; readonly scheme: 'bearer' | 'none' }) {
+  return z
+    .strictObject({
+      header: headerName.default(defaults.header),
+      scheme: z.enum(['bearer', 'none']).default(defaults.scheme),
+    })
+    .prefault({})
+    .describe(`How the API key is sent (default: header ${defaults.header}, scheme ${defaults.scheme}).`);
+}
+
 /** Keys of providers reached over HTTP. */
 const httpProviderKeys = {
   ...commonProviderKeys,
   api_key: z.string().optional().describe('Usually "${SOME_API_KEY}", interpolated from the environment.'),
-  auth: z
-    .strictObject({
-      header: headerName.default(PROVIDER_DEFAULTS.authHeader),
-      scheme: z.enum(['bearer', 'none']).default(PROVIDER_DEFAULTS.authScheme),
-    })
-    .prefault({})
-    .describe('How the API key is sent: `authorization: Bearer <key>` by default; Azure uses api-key/none.'),
+  auth: authSchema({ header: PROVIDER_DEFAULTS.authHeader, scheme: PROVIDER_DEFAULTS.authScheme }),
   headers: z.record(z.string(), z.string()).default({}).describe('Extra headers sent on every call.'),
   query: z
     .record(z.string(), z.string())
@@ -89,6 +94,30 @@ const openaiCompatibleProviderSchema = z.strictObject({
   ...httpProviderKeys,
 });
 
+const anthropicProviderSchema = z.strictObject({
+  type: z.literal('anthropic'),
+  base_url: httpUrl.optional().describe(`Default ${PROVIDER_DEFAULTS.anthropic.baseUrl}.`),
+  ...httpProviderKeys,
+  auth: authSchema(PROVIDER_DEFAULTS.anthropic.auth),
+  version: z
+    .string()
+    .min(1)
+    .default(PROVIDER_DEFAULTS.anthropic.version)
+    .describe('Sent as the anthropic-version header.'),
+  default_max_tokens: positiveInt
+    .optional()
+    .describe(
+      "max_tokens sent when the client gives none (Anthropic requires it); default the model's max output.",
+    ),
+});
+
+const geminiProviderSchema = z.strictObject({
+  type: z.literal('gemini'),
+  base_url: httpUrl.optional().describe(`Default ${PROVIDER_DEFAULTS.gemini.baseUrl}.`),
+  ...httpProviderKeys,
+  auth: authSchema(PROVIDER_DEFAULTS.gemini.auth),
+});
+
 const simProfileSchema = z
   .strictObject({
     ttft_ms: z
@@ -109,12 +138,20 @@ const simProviderSchema = z.strictObject({
     .default(PROVIDER_DEFAULTS.simLatency)
     .describe('`zero` removes every simulated delay.'),
   seed: z.number().int().default(PROVIDER_DEFAULTS.simSeed),
+  wire: z
+    .enum(['openai', 'anthropic', 'gemini'])
+    .default(PROVIDER_DEFAULTS.simWire)
+    .describe(
+      'Which vendor wire format the simulator speaks to the gateway (and which adapter it is reached by).',
+    ),
   profiles: z.record(z.string(), simProfileSchema).default({}),
 });
 
 export const providerSchema = z.discriminatedUnion('type', [
   openaiProviderSchema,
   openaiCompatibleProviderSchema,
+  anthropicProviderSchema,
+  geminiProviderSchema,
   simProviderSchema,
 ]);
 

@@ -38,6 +38,8 @@ export interface Message {
   readonly toolCalls?: readonly ToolCall[];
   /** Tool turns only: which call this result answers. */
   readonly toolCallId?: string;
+  /** Tool turns only: the tool failed and this content describes the failure (Anthropic `is_error`). */
+  readonly isError?: boolean;
   /** Optional participant name (OpenAI `name`). */
   readonly name?: string;
 }
@@ -71,6 +73,8 @@ export type ResponseFormat =
 export interface SamplingOptions {
   readonly temperature?: number;
   readonly topP?: number;
+  /** Sample only from the K most likely tokens (Anthropic, Gemini, vLLM; not OpenAI). */
+  readonly topK?: number;
   readonly seed?: number;
   readonly stop?: readonly string[];
   readonly presencePenalty?: number;
@@ -87,6 +91,8 @@ export interface ChatRequest {
   readonly responseFormat?: ResponseFormat;
   readonly sampling: SamplingOptions;
   readonly maxOutputTokens?: number;
+  /** Return per-token log probabilities, with this many alternatives per token (0 for none). */
+  readonly logprobs?: { readonly topLogprobs: number };
   readonly stream: boolean;
   /** Client wants a final usage report in the stream (OpenAI `stream_options.include_usage`). */
   readonly includeUsage: boolean;

@@ -28,6 +28,17 @@ export interface CallContext {
   readonly extraHeaders?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Request parameters a wire format can carry or not, whatever the model (model-dependent features are
+ * `ModelCapabilities`). The gateway checks a request against both before sending it.
+ */
+export interface ParameterSupport {
+  readonly topK: boolean;
+  readonly seed: boolean;
+  /** presence_penalty and frequency_penalty. */
+  readonly penalties: boolean;
+}
+
 export interface ProviderAdapter {
   readonly contractVersion: typeof PROVIDER_CONTRACT_VERSION;
   /** The provider instance name from config. */
@@ -39,6 +50,7 @@ export interface ProviderAdapter {
    * widens them past what the wire format supports.
    */
   capabilities(model: ResolvedModel): ModelCapabilities;
+  readonly parameters: ParameterSupport;
   generate(request: ChatRequest, model: ResolvedModel, context: CallContext): Promise<ChatResponse>;
   stream(
     request: ChatRequest,

@@ -1,3 +1,5 @@
+import { createAnthropicAdapter } from './anthropic/adapter.ts';
+import { createGeminiAdapter } from './gemini/adapter.ts';
 import { createOpenAIAdapter } from './openai/adapter.ts';
 import type { AdapterFactories } from './registry.ts';
 
@@ -5,6 +7,8 @@ import type { AdapterFactories } from './registry.ts';
 export const PROVIDER_FACTORIES: AdapterFactories = {
   openai: (provider, { transport }) => createOpenAIAdapter(provider, transport),
   'openai-compatible': (provider, { transport }) => createOpenAIAdapter(provider, transport),
+  anthropic: (provider, { transport }) => createAnthropicAdapter(provider, transport),
+  gemini: (provider, { transport }) => createGeminiAdapter(provider, transport),
   // Loaded only when configured: the simulator brings its tokenizer tables (~60 MB), which a gateway
   // serving real providers should not carry.
   sim: async (provider, dependencies) => {

@@ -1,6 +1,6 @@
 /**
- * The provider simulator: a fake upstream on node:http that speaks the OpenAI chat-completions wire
- * format. Built for speed (no framework, no per-request timers at zero latency) because the overhead
+ * The provider simulator: a fake upstream on node:http that speaks each vendor's wire format on its
+ * own paths (src/sim/wire). Built for speed (no framework, no per-request timers at zero latency) because the overhead
  * benchmark measures the gateway against it.
  */
 
@@ -15,7 +15,14 @@ import { SIM_FALLBACK_PROFILE, SIM_TIER_PROFILES } from './profiles.ts';
 import { createRandom, mixSeeds, type Random } from './random.ts';
 import { deliver, sendError, sendJson } from './respond.ts';
 import { countPromptTokens } from './tokens.ts';
-import { isSimError, type SimError, type SimPrompt, type SimWireFormat } from './types.ts';
+import {
+  isSimError,
+  type SimError,
+  type SimPrompt,
+  type SimRequestTarget,
+  type SimWireFormat,
+} from './types.ts';
+import { SIM_WIRES } from './wire/index.ts';
 import { encodeOpenAIModel, encodeOpenAIModelList, OPENAI_WIRE } from './wire/openai.ts';
 
 export interface SimulatorOptions {
@@ -34,8 +41,10 @@ export interface SimulatorOptions {
 }
 
 export interface RunningSimulator {
-  /** Base URL including `/v1`, without a trailing slash. */
+  /** OpenAI-style base URL including `/v1`, without a trailing slash. */
   readonly url: string;
+  /** Scheme, host and port (`http://127.0.0.1:1234`): the base for other formats' paths. */
+  readonly origin: string;
   readonly port: number;
   close(): Promise<void>;
 }
@@ -65,9 +74,9 @@ function prepareProfile(name: string, profile: SimModelProfile): PreparedProfile
   return { profile, ttft: logNormalFromMedianP95(profile.ttftMs.median, profile.ttftMs.p95), faultRules };
 }
 
-function baseUrl(host: string, port: number): string {
+function originOf(host: string, port: number): string {
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}/v1`;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /** Faults answered with an error status instead of an answer. */
@@ -101,7 +110,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const faultHeaderCache = new Map<string, readonly FaultRule[] | FaultSpecError>();
   const idPrefix = randomBytes(4).toString('hex');
   let responseCount = 0;
-  const wire: SimWireFormat = OPENAI_WIRE;
 
   function headerFaultRules(header: string): readonly FaultRule[] | FaultSpecError {
     let parsed = faultHeaderCache.get(header);
@@ -118,7 +126,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     return parsed;
   }
 
-  function handleChat(request: IncomingMessage, response: ServerResponse, bodyText: string): void {
+  function handleChat(
+    request: IncomingMessage,
+    response: ServerResponse,
+    wire: SimWireFormat,
+    target: SimRequestTarget,
+    bodyText: string,
+  ): void {
     let body: unknown;
     try {
       body = JSON.parse(bodyText);
@@ -127,7 +141,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       sendError(response, wire, { kind: 'invalid_request', message, param: null, code: null });
       return;
     }
-    const prompt = wire.decodeRequest(body);
+    const prompt = wire.decodeRequest(body, target);
     if (isSimError(prompt)) {
       sendError(response, wire, prompt);
       return;
@@ -150,12 +164,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       rules = parsed;
     }
     const fault = rules.length === 0 ? undefined : faultState.select(rules, prompt.model, Date.now());
-    answer(request, response, prompt, prepared, fault);
+    answer(request, response, wire, prompt, prepared, fault);
   }
 
   function answer(
     request: IncomingMessage,
     response: ServerResponse,
+    wire: SimWireFormat,
     prompt: SimPrompt,
     prepared: PreparedProfile,
     fault: Fault | undefined,
@@ -190,7 +205,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     deliver(response, {
       wire,
       meta: {
-        id: `chatcmpl-${idPrefix}${responseCount.toString(36)}`,
+        id: `${wire.responseIdPrefix}${idPrefix}${responseCount.toString(36)}`,
         created: Math.floor(Date.now() / 1000),
         model: prompt.model,
       },
@@ -203,7 +218,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     });
   }
 
-  function readBody(request: IncomingMessage, response: ServerResponse): void {
+  function readBody(
+    request: IncomingMessage,
+    response: ServerResponse,
+    wire: SimWireFormat,
+    target: SimRequestTarget,
+  ): void {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
@@ -222,7 +242,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       if (tooLarge) return;
       const bodyText =
         chunks.length === 1 ? (chunks[0]?.toString('utf8') ?? '') : Buffer.concat(chunks).toString('utf8');
-      handleChat(request, response, bodyText);
+      handleChat(request, response, wire, target, bodyText);
     });
   }
 
@@ -230,9 +250,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const target = request.url ?? '/';
     const queryAt = target.indexOf('?');
     const path = queryAt === -1 ? target : target.slice(0, queryAt);
-    if (request.method === 'POST' && path === '/v1/chat/completions') {
-      readBody(request, response);
-      return;
+    const search = queryAt === -1 ? '' : target.slice(queryAt);
+    const method = request.method ?? 'GET';
+    for (const wire of SIM_WIRES) {
+      const generate = wire.matchGenerate(method, path, search);
+      if (generate !== undefined) {
+        readBody(request, response, wire, generate);
+        return;
+      }
     }
     if (request.method === 'GET' && path === '/v1/models') {
       sendJson(response, 200, encodeOpenAIModelList([...profiles.keys()], MODELS_CREATED));
@@ -243,12 +268,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       if (profiles.has(name)) sendJson(response, 200, encodeOpenAIModel(name, MODELS_CREATED));
       else {
         const message = `The model '${name}' does not exist or you do not have access to it.`;
-        sendError(response, wire, { kind: 'not_found', message, code: 'model_not_found' });
+        sendError(response, OPENAI_WIRE, { kind: 'not_found', message, code: 'model_not_found' });
       }
       return;
     }
     request.resume();
-    sendError(response, wire, {
+    sendError(response, OPENAI_WIRE, {
       kind: 'not_found',
       message: `Invalid URL (${request.method ?? 'GET'} ${path})`,
       code: null,
@@ -267,8 +292,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const port = (server.address() as AddressInfo).port;
 
   let closing: Promise<void> | undefined;
+  const origin = originOf(host, port);
   return {
-    url: baseUrl(host, port),
+    url: `${origin}/v1`,
+    origin,
     port,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {

@@ -105,10 +105,25 @@ export interface SimStreamEvent {
   readonly text: string;
 }
 
+/** What the URL of a generation request says, for formats that put the model or mode in the path (Gemini). */
+export interface SimRequestTarget {
+  readonly model?: string;
+  readonly stream?: boolean;
+}
+
 /** Everything the server needs from one wire format. */
 export interface SimWireFormat {
+  /** `openai`, `anthropic` or `gemini`: names the format in logs and tests. */
+  readonly name: string;
+  /** Put before the simulator's unique response number to make a response id (`chatcmpl-`, `msg_`). */
+  readonly responseIdPrefix: string;
+  /**
+   * Whether this request is a generation call in this format; the target carries what the path says.
+   * Undefined means "not mine", and the server asks the next format.
+   */
+  matchGenerate(method: string, path: string, search: string): SimRequestTarget | undefined;
   /** Decode a parsed JSON body, loosely: only what the simulator acts on is checked. */
-  decodeRequest(body: unknown): SimPrompt | SimError;
+  decodeRequest(body: unknown, target: SimRequestTarget): SimPrompt | SimError;
   encodeResponse(meta: SimResponseMeta, completion: SimCompletion): string;
   encodeStream(meta: SimResponseMeta, completion: SimCompletion, includeUsage: boolean): SimStreamEvent[];
   /** Turn one event into something the client's parser must reject (the `malformed_chunk` fault). */

@@ -77,6 +77,7 @@ export function runAdapterConformance(target: ConformanceTarget): void {
         timeouts: TIMEOUTS,
         maxConnections: 8,
         forwardHeaders: [],
+        defaultMaxTokens: undefined,
         sim: undefined,
         ...overrides,
       };

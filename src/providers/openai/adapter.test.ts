@@ -17,6 +17,7 @@ const PROVIDER: ResolvedProvider = {
   timeouts: { connectMs: 1_000, headersMs: 1_000, bodyIdleMs: 1_000 },
   maxConnections: 4,
   forwardHeaders: [],
+  defaultMaxTokens: undefined,
   sim: undefined,
 };
 

@@ -10,7 +10,12 @@ import { GatewayError } from '../../core/errors.ts';
 import type { ModelCapabilities, ResolvedModel } from '../../core/model.ts';
 import type { ChatRequest } from '../../core/request.ts';
 import type { ChatResponse, StreamPart } from '../../core/response.ts';
-import { PROVIDER_CONTRACT_VERSION, type CallContext, type ProviderAdapter } from '../contract.ts';
+import {
+  PROVIDER_CONTRACT_VERSION,
+  type CallContext,
+  type ParameterSupport,
+  type ProviderAdapter,
+} from '../contract.ts';
 import { parseEventStreamBatches } from '../transport/event-stream.ts';
 import type { HttpTransport, InboundResponse } from '../transport/http-transport.ts';
 import { decodeResponse, type DecodeContext } from './decode-response.ts';
@@ -36,6 +41,12 @@ export function createOpenAIAdapter(provider: ResolvedProvider, transport: HttpT
   const baseHeaders = staticHeaders(provider);
   const maxTokensField: MaxTokensField = provider.type === 'openai' ? 'max_completion_tokens' : 'max_tokens';
   const capabilitiesByModel = new WeakMap<ResolvedModel, ModelCapabilities>();
+  // OpenAI has no top_k; vLLM, llama.cpp and Ollama's OpenAI endpoints accept it as an extra field.
+  const parameters: ParameterSupport = Object.freeze({
+    topK: provider.type !== 'openai',
+    seed: true,
+    penalties: true,
+  });
 
   function decodeContext(model: ResolvedModel): DecodeContext {
     return { provider: provider.name, model: model.id, upstreamModel: model.upstreamModel };
@@ -77,6 +88,8 @@ export function createOpenAIAdapter(provider: ResolvedProvider, transport: HttpT
     contractVersion: PROVIDER_CONTRACT_VERSION,
     name: provider.name,
     type: provider.type,
+
+    parameters,
 
     capabilities(model) {
       let capabilities = capabilitiesByModel.get(model);

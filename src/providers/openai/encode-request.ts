@@ -69,6 +69,8 @@ export interface OpenAIChatBody {
   readonly response_format?: OpenAIResponseFormat;
   readonly temperature?: number;
   readonly top_p?: number;
+  /** Not OpenAI's: vLLM, llama.cpp and Ollama accept it (the adapter reports which servers carry it). */
+  readonly top_k?: number;
   readonly seed?: number;
   readonly stop?: readonly string[];
   readonly presence_penalty?: number;
@@ -108,6 +110,7 @@ export function encodeRequest(request: ChatRequest, options: EncodeOptions): Ope
       request.responseFormat === undefined ? undefined : encodeResponseFormat(request.responseFormat),
     temperature: sampling.temperature,
     top_p: sampling.topP,
+    top_k: sampling.topK,
     seed: sampling.seed,
     stop: sampling.stop,
     presence_penalty: sampling.presencePenalty,

@@ -20,7 +20,8 @@ const provider: ResolvedProvider = {
   timeouts: { connectMs: 1_000, headersMs: 2_000, bodyIdleMs: 2_000 },
   maxConnections: 8,
   forwardHeaders: ['x-sim-fault'],
-  sim: { latency: 'zero', seed: 1, profiles: SIM_TIER_PROFILES },
+  defaultMaxTokens: undefined,
+  sim: { latency: 'zero', seed: 1, wire: 'openai', profiles: SIM_TIER_PROFILES },
 };
 
 const model: ResolvedModel = {

@@ -224,7 +224,10 @@ export function encodeOpenAIModel(name: string, created: number): string {
 }
 
 export const OPENAI_WIRE: SimWireFormat = {
-  decodeRequest: decodeOpenAIChatRequest,
+  name: 'openai',
+  responseIdPrefix: 'chatcmpl-',
+  matchGenerate: (method, path) => (method === 'POST' && path === '/v1/chat/completions' ? {} : undefined),
+  decodeRequest: (body) => decodeOpenAIChatRequest(body),
   encodeResponse: encodeOpenAIResponse,
   encodeStream: encodeOpenAIStream,
   corruptEvent: corruptOpenAIEvent,

@@ -167,6 +167,7 @@ function decodeSampling(request: ChatCompletionRequestBody): SamplingOptions {
   const sampling: Mutable<SamplingOptions> = {};
   if (request.temperature != null) sampling.temperature = request.temperature;
   if (request.top_p != null) sampling.topP = request.top_p;
+  if (request.top_k != null) sampling.topK = request.top_k;
   if (request.seed != null) sampling.seed = request.seed;
   if (request.stop != null) sampling.stop = typeof request.stop === 'string' ? [request.stop] : request.stop;
   if (request.presence_penalty != null) sampling.presencePenalty = request.presence_penalty;

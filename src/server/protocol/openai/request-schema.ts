@@ -95,6 +95,8 @@ export const chatCompletionRequestSchema = z.object({
   response_format: responseFormat.optional(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
+  // Not in OpenAI's API; vLLM-style clients send it, and Anthropic and Gemini targets honour it.
+  top_k: z.number().int().positive().nullish(),
   max_tokens: tokenLimit.nullish(),
   max_completion_tokens: tokenLimit.nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
