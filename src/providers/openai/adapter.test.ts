@@ -4,7 +4,8 @@ import { GatewayError } from '../../core/errors.ts';
 import type { ResolvedModel } from '../../core/model.ts';
 import type { ChatRequest } from '../../core/request.ts';
 import type { HttpTransport, InboundResponse, OutboundRequest } from '../transport/http-transport.ts';
-import { chatCompletionsUrl, createOpenAIAdapter, staticHeaders } from './adapter.ts';
+import { staticHeaders } from '../adapter-support.ts';
+import { chatCompletionsUrl, createOpenAIAdapter } from './adapter.ts';
 
 const PROVIDER: ResolvedProvider = {
   name: 'azure-east',

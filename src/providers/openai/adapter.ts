@@ -18,6 +18,7 @@ import {
 } from '../contract.ts';
 import { parseEventStreamBatches } from '../transport/event-stream.ts';
 import type { HttpTransport, InboundResponse } from '../transport/http-transport.ts';
+import { isJson, narrowCapabilities, staticHeaders, withExtraHeaders } from '../adapter-support.ts';
 import { decodeResponse, type DecodeContext } from './decode-response.ts';
 import { decodeStream } from './decode-stream.ts';
 import { encodeRequest, type MaxTokensField } from './encode-request.ts';
@@ -127,42 +128,6 @@ export function createOpenAIAdapter(provider: ResolvedProvider, transport: HttpT
 export function chatCompletionsUrl(provider: ResolvedProvider): string {
   const query = new URLSearchParams(provider.query).toString();
   return `${provider.baseUrl}/chat/completions${query.length > 0 ? `?${query}` : ''}`;
-}
-
-/** Content type, auth (only when a key is configured) and the provider's own headers, lower-cased. */
-export function staticHeaders(provider: ResolvedProvider): Readonly<Record<string, string>> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (provider.apiKey !== undefined) {
-    headers[provider.auth.header.toLowerCase()] = `${provider.auth.prefix}${provider.apiKey}`;
-  }
-  for (const [name, value] of Object.entries(provider.headers)) headers[name.toLowerCase()] = value;
-  return Object.freeze(headers);
-}
-
-/** Per-call headers (forwarded client headers, fault injection) are applied last, verbatim. */
-function withExtraHeaders(
-  base: Readonly<Record<string, string>>,
-  extra: Readonly<Record<string, string>>,
-): Readonly<Record<string, string>> {
-  const headers: Record<string, string> = { ...base };
-  for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
-  return headers;
-}
-
-function narrowCapabilities(configured: ModelCapabilities, wire: ModelCapabilities): ModelCapabilities {
-  return Object.freeze({
-    tools: configured.tools && wire.tools,
-    parallelToolCalls: configured.parallelToolCalls && wire.parallelToolCalls,
-    jsonObject: configured.jsonObject && wire.jsonObject,
-    jsonSchema: configured.jsonSchema && wire.jsonSchema,
-    vision: configured.vision && wire.vision,
-    logprobs: configured.logprobs && wire.logprobs,
-    assistantPrefill: configured.assistantPrefill && wire.assistantPrefill,
-  });
-}
-
-function isJson(headers: Readonly<Record<string, string>>): boolean {
-  return headers['content-type']?.startsWith('application/json') === true;
 }
 
 async function jsonInsteadOfStream(response: InboundResponse, context: DecodeContext): Promise<GatewayError> {
