@@ -19,6 +19,7 @@ describe('the built-in default config', () => {
       name: 'default',
       strategy: 'fallback',
       targets: ['sim-mid', 'sim-strong'],
+      onUnsupported: 'strict',
     });
     expect([...config.routes.keys()]).toEqual(['default', 'fast', 'strong', 'long']);
     expect(config.inactiveProviders.map((provider) => provider.name)).toEqual([

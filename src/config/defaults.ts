@@ -59,18 +59,26 @@ export const PROVIDER_DEFAULTS = {
 } as const;
 
 /**
- * What a model is assumed able to do when neither config nor the catalog says: nothing optional. A
- * feature wrongly assumed present fails requests; one wrongly assumed absent only narrows routing.
+ * What a model is assumed able to do when neither config nor the catalog says: whatever its wire format
+ * can carry (the adapter narrows these). A feature known to be absent — config or catalog says `false`,
+ * or the format cannot express it — is refused or dropped before the call (`on_unsupported`); an unknown
+ * one is passed on and the upstream's own answer is the last word, so a self-hosted model nobody has
+ * described is not locked out of tools or JSON mode.
  */
 export const CAPABILITY_DEFAULTS: ModelCapabilities = {
-  tools: false,
-  parallelToolCalls: false,
-  jsonObject: false,
-  jsonSchema: false,
-  vision: false,
-  logprobs: false,
-  assistantPrefill: false,
+  tools: true,
+  parallelToolCalls: true,
+  jsonObject: true,
+  jsonSchema: true,
+  vision: true,
+  logprobs: true,
+  assistantPrefill: true,
 };
+
+export const ROUTING_DEFAULTS = {
+  // A request is never silently changed unless the config says so.
+  onUnsupported: 'strict',
+} as const;
 
 export const MODEL_DEFAULTS = {
   // Output cap when neither config nor catalog gives one: what most servers allow without asking.

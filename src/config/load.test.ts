@@ -48,19 +48,25 @@ describe('a valid config', () => {
       contextWindow: 8192,
       maxOutputTokens: 4096,
       pricing: { inputPerMillion: 0, outputPerMillion: 0 },
+      // Nothing known about this model: assumed able, so the upstream has the last word.
       capabilities: {
-        tools: false,
-        parallelToolCalls: false,
-        jsonObject: false,
-        jsonSchema: false,
-        vision: false,
-        logprobs: false,
-        assistantPrefill: false,
+        tools: true,
+        parallelToolCalls: true,
+        jsonObject: true,
+        jsonSchema: true,
+        vision: true,
+        logprobs: true,
+        assistantPrefill: true,
       },
       tokenizer: 'estimate',
       source: 'config',
     });
-    expect(config.routes.get('main')).toEqual({ name: 'main', strategy: 'single', targets: ['small'] });
+    expect(config.routes.get('main')).toEqual({
+      name: 'main',
+      strategy: 'single',
+      targets: ['small'],
+      onUnsupported: 'strict',
+    });
     expect(config.defaultRoute).toBe('main');
     expect(config.inactiveProviders).toEqual([]);
   });
@@ -93,7 +99,7 @@ routes:
       contextWindow: 128_000,
       maxOutputTokens: 16_384,
       pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6, cachedInputPerMillion: 0.075 },
-      capabilities: { tools: true, vision: true, jsonSchema: false },
+      capabilities: { tools: true, vision: true, jsonSchema: true },
       tokenizer: 'o200k',
       source: 'catalog',
     });

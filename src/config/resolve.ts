@@ -50,7 +50,12 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
     const targets = route.targets.filter((target) => models.has(target));
     if (targets.length > 0) {
       const strategy = route.strategy ?? (route.targets.length === 1 ? 'single' : 'fallback');
-      routes.set(route.name, { name: route.name, strategy, targets });
+      routes.set(route.name, {
+        name: route.name,
+        strategy,
+        targets,
+        onUnsupported: route.on_unsupported ?? document.on_unsupported,
+      });
     } else if (route.name === defaultRoute && issues.length === 0) {
       issues.push({
         path: ['routes', index, 'targets'],
@@ -75,6 +80,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
       models,
       routes,
       defaultRoute,
+      onUnsupported: document.on_unsupported,
       inactiveProviders: [...inactiveProviders].map(([name, missingEnv]) => ({ name, missingEnv })),
     },
   };

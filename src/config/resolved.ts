@@ -58,6 +58,8 @@ export interface ResolvedRoute {
   readonly strategy: 'single' | 'fallback';
   /** Model ids, in the order they are tried. */
   readonly targets: readonly string[];
+  /** What happens to a request feature a target cannot carry. */
+  readonly onUnsupported: 'strict' | 'lenient';
 }
 
 export interface ServerSettings {
@@ -77,6 +79,8 @@ export interface ResolvedConfig {
   readonly models: ReadonlyMap<string, ResolvedModel>;
   readonly routes: ReadonlyMap<string, ResolvedRoute>;
   readonly defaultRoute: string;
+  /** For requests naming a model directly, and routes that do not say. */
+  readonly onUnsupported: 'strict' | 'lenient';
   /** Providers switched off because an environment variable they require is unset (for the log). */
   readonly inactiveProviders: readonly { readonly name: string; readonly missingEnv: readonly string[] }[];
 }

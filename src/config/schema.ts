@@ -6,7 +6,7 @@
  */
 
 import { z } from 'zod';
-import { PROVIDER_DEFAULTS, SERVER_DEFAULTS } from './defaults.ts';
+import { PROVIDER_DEFAULTS, ROUTING_DEFAULTS, SERVER_DEFAULTS } from './defaults.ts';
 
 const positiveInt = z.number().int().positive();
 const milliseconds = z.number().int().positive();
@@ -189,6 +189,12 @@ export const modelSchema = z.strictObject({
     .describe('Token counting family; inferred from the model name when absent.'),
 });
 
+const onUnsupportedSchema = z
+  .enum(['strict', 'lenient'])
+  .describe(
+    '`strict`: a target that cannot carry a request feature (logprobs, top_k, images, …) is refused with 400 unsupported_parameter, or skipped in a fallback chain; `lenient`: the feature is dropped and named in x-switchyard-dropped-params.',
+  );
+
 const routeSchema = z.strictObject({
   name: z.string().min(1),
   strategy: z
@@ -196,6 +202,9 @@ const routeSchema = z.strictObject({
     .optional()
     .describe('Default: single for one target, fallback for several.'),
   targets: z.array(z.string().min(1)).min(1).describe('Model ids, in the order they are tried.'),
+  on_unsupported: onUnsupportedSchema
+    .optional()
+    .describe('What to do with a request feature a target cannot carry (default: the top-level setting).'),
 });
 
 export const configDocumentSchema = z
@@ -205,6 +214,7 @@ export const configDocumentSchema = z
     providers: z.record(z.string().min(1), providerSchema),
     models: z.record(z.string().min(1), modelSchema),
     routes: z.array(routeSchema).min(1),
+    on_unsupported: onUnsupportedSchema.default(ROUTING_DEFAULTS.onUnsupported),
     default_route: z
       .string()
       .min(1)

@@ -69,7 +69,8 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   unsupported_media_type: spec(415, 'invalid_request_error', 'invalid_request_error', false, false, 'info'),
   model_not_found: spec(404, 'invalid_request_error', 'not_found_error', false, false, 'info'),
   route_not_found: spec(404, 'invalid_request_error', 'not_found_error', false, false, 'info'),
-  unsupported_parameter: spec(400, 'invalid_request_error', 'invalid_request_error', false, false, 'info'),
+  // Another target may carry the feature this one lacks.
+  unsupported_parameter: spec(400, 'invalid_request_error', 'invalid_request_error', false, true, 'info'),
   context_length_exceeded: spec(400, 'invalid_request_error', 'invalid_request_error', false, true, 'info'),
   content_filtered: spec(400, 'invalid_request_error', 'invalid_request_error', false, true, 'info'),
   upstream_rate_limited: spec(429, 'rate_limit_error', 'rate_limit_error', true, true, 'warn'),

@@ -3,6 +3,8 @@
  * when the error's class says another target may succeed (the catalogue's `tryNextTarget`) and the plan
  * is a fallback chain. Streams fall back only before they commit: until the first content part arrives
  * nothing has reached the client, so a failure there is invisible; after it, failures travel in-band.
+ * Before each attempt the request is fitted to the target (request-fit.ts): features it cannot carry
+ * refuse the target (strict) or are dropped (lenient).
  */
 
 import { AllAttemptsFailedError, GatewayError, toGatewayError, type AttemptFailure } from '../core/errors.ts';
@@ -15,26 +17,34 @@ import type { ExecutionPlan } from '../routing/plan.ts';
 import type { AttemptRecord } from './attempt.ts';
 import { CommittedStream } from './committed-stream.ts';
 import { estimateUsage } from './estimate-usage.ts';
+import { dropFeatures, findLosses, unsupportedError, type RequestFeature } from './request-fit.ts';
 
 export interface ExecutionContext {
   readonly requestId: string;
   readonly signal: AbortSignal;
   /** Incoming request headers (lower-case names), for the providers' `forward_headers`. */
   readonly clientHeaders: Readonly<Record<string, string | string[] | undefined>>;
+  /** The client protocol's name for a request feature, for errors that must name the field. */
+  readonly fieldName: (feature: RequestFeature) => string;
 }
 
-export interface GenerateOutcome {
-  readonly response: ChatResponse;
+interface Served {
   readonly served: ResolvedModel;
   readonly attempts: readonly AttemptRecord[];
+  /** Features removed from the request to fit the serving target (lenient routes only). */
+  readonly dropped: readonly RequestFeature[];
 }
 
-export interface StreamOutcome {
+export interface GenerateOutcome extends Served {
+  readonly response: ChatResponse;
+}
+
+export interface StreamOutcome extends Served {
   /** Parts of the committed attempt; ends with `finish` or `error`, with `usage` always present. */
   readonly parts: AsyncIterable<StreamPart>;
-  readonly served: ResolvedModel;
-  readonly attempts: readonly AttemptRecord[];
 }
+
+const NOTHING_DROPPED: readonly RequestFeature[] = Object.freeze([]);
 
 export interface Executor {
   generate(plan: ExecutionPlan, request: ChatRequest, context: ExecutionContext): Promise<GenerateOutcome>;
@@ -81,9 +91,10 @@ export function createExecutor(
 
   async function run<T>(
     plan: ExecutionPlan,
+    request: ChatRequest,
     context: ExecutionContext,
-    attemptOne: (target: Target) => Promise<T>,
-  ): Promise<{ value: T; served: ResolvedModel; attempts: AttemptRecord[] }> {
+    attemptOne: (target: Target, request: ChatRequest) => Promise<T>,
+  ): Promise<Served & { value: T }> {
     const attempts: AttemptRecord[] = [];
     const failures: AttemptFailure[] = [];
     let lastError: GatewayError | undefined;
@@ -95,8 +106,16 @@ export function createExecutor(
       }
       const target = targetFor(model);
       const startedAtMs = performance.now();
+      let dropped = NOTHING_DROPPED;
       try {
-        const value = await attemptOne(target);
+        let fitted = request;
+        const losses = findLosses(request, target.adapter.capabilities(model), target.adapter.parameters);
+        if (losses.length > 0) {
+          if (plan.onUnsupported === 'strict') throw unsupportedError(losses, model, context.fieldName);
+          fitted = dropFeatures(request, losses);
+          dropped = losses;
+        }
+        const value = await attemptOne(target, fitted);
         attempts.push({
           target: model.id,
           provider: model.provider,
@@ -106,7 +125,7 @@ export function createExecutor(
           upstreamStatus: undefined,
           message: undefined,
         });
-        return { value, served: model, attempts };
+        return { value, served: model, attempts, dropped };
       } catch (thrown) {
         const error = toGatewayError(thrown);
         const failure: AttemptFailure = {
@@ -138,17 +157,17 @@ export function createExecutor(
 
   return {
     async generate(plan, request, context) {
-      const { value, served, attempts } = await run(plan, context, async (target) => {
-        const response = await target.adapter.generate(request, target.model, callContext(target, context));
+      const { value, ...served } = await run(plan, request, context, async (target, fitted) => {
+        const response = await target.adapter.generate(fitted, target.model, callContext(target, context));
         if (response.usage !== undefined) return response;
-        return { ...response, usage: estimateUsage(request, target.model, response.text) };
+        return { ...response, usage: estimateUsage(fitted, target.model, response.text) };
       });
-      return { response: value, served, attempts };
+      return { response: value, ...served };
     },
 
     async stream(plan, request, context) {
-      const { value, served, attempts } = await run(plan, context, async (target) => {
-        const iterator = (await target.adapter.stream(request, target.model, callContext(target, context)))[
+      const { value, ...served } = await run(plan, request, context, async (target, fitted) => {
+        const iterator = (await target.adapter.stream(fitted, target.model, callContext(target, context)))[
           Symbol.asyncIterator
         ]();
         const head: StreamPart[] = [];
@@ -166,9 +185,9 @@ export function createExecutor(
           head.push(next.value);
           if (commits(next.value)) break;
         }
-        return new CommittedStream(head, iterator, (output) => estimateUsage(request, target.model, output));
+        return new CommittedStream(head, iterator, (output) => estimateUsage(fitted, target.model, output));
       });
-      return { parts: value, served, attempts };
+      return { parts: value, ...served };
     },
   };
 }

@@ -17,6 +17,8 @@ export interface ExecutionPlan {
   readonly route: string;
   readonly strategy: 'single' | 'fallback';
   readonly targets: readonly ResolvedModel[];
+  /** What the executor does with a request feature a target cannot carry. */
+  readonly onUnsupported: 'strict' | 'lenient';
 }
 
 export interface Planner {
@@ -27,11 +29,21 @@ export function createPlanner(config: ResolvedConfig): Planner {
   // Plans for routes and bare models never change while a config is live: build each once.
   const plans = new Map<string, ExecutionPlan>();
   for (const model of config.models.values()) {
-    plans.set(model.id, { route: `model:${model.id}`, strategy: 'single', targets: [model] });
+    plans.set(model.id, {
+      route: `model:${model.id}`,
+      strategy: 'single',
+      targets: [model],
+      onUnsupported: config.onUnsupported,
+    });
   }
   for (const route of config.routes.values()) {
     const targets = route.targets.map((id) => config.models.get(id)).filter((model) => model !== undefined);
-    plans.set(route.name, { route: route.name, strategy: route.strategy, targets });
+    plans.set(route.name, {
+      route: route.name,
+      strategy: route.strategy,
+      targets,
+      onUnsupported: route.onUnsupported,
+    });
   }
   const defaultPlan = plans.get(config.defaultRoute);
   if (defaultPlan === undefined)

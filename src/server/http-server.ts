@@ -6,14 +6,21 @@ import type { Logger } from 'pino';
 import { newId } from '../core/ids.ts';
 import { fromFrameworkError } from './fastify-errors.ts';
 import type { GatewayServices } from './gateway-services.ts';
-import { encodeOpenAIError } from './protocol/openai/encode-error.ts';
+import { ANTHROPIC_PROTOCOL } from './protocol/anthropic/protocol.ts';
+import type { ClientProtocol } from './protocol/client-protocol.ts';
+import { OPENAI_PROTOCOL } from './protocol/openai/protocol.ts';
 import { REQUEST_ID_HEADER } from './response-headers.ts';
-import { chatCompletionsHandler } from './routes/chat-completions.ts';
+import { chatHandler } from './routes/chat.ts';
 import { healthHandler, readinessHandler } from './routes/health.ts';
 import { modelsHandler } from './routes/models.ts';
 import { GatewayError } from '../core/errors.ts';
 
 export type GatewayHttpServer = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>;
+
+/** Errors leave in the shape of the API the client called; everything but Anthropic's path is OpenAI's. */
+function protocolFor(url: string): ClientProtocol {
+  return url.startsWith('/v1/messages') ? ANTHROPIC_PROTOCOL : OPENAI_PROTOCOL;
+}
 
 export function createHttpServer(services: GatewayServices): GatewayHttpServer {
   const server = Fastify({
@@ -29,7 +36,8 @@ export function createHttpServer(services: GatewayServices): GatewayHttpServer {
   // The APIs speak JSON only; a text body is a client mistake worth a clear 415, not a type error.
   server.removeContentTypeParser('text/plain');
 
-  server.post('/v1/chat/completions', chatCompletionsHandler(services));
+  server.post('/v1/chat/completions', chatHandler(services, OPENAI_PROTOCOL));
+  server.post('/v1/messages', chatHandler(services, ANTHROPIC_PROTOCOL));
   server.get('/v1/models', modelsHandler(services.config));
   server.get('/healthz', healthHandler);
   server.get('/readyz', readinessHandler(services));
@@ -39,7 +47,10 @@ export function createHttpServer(services: GatewayServices): GatewayHttpServer {
       'route_not_found',
       `No such endpoint: ${request.method} ${request.url.split('?')[0] ?? ''}`,
     );
-    void reply.status(404).header(REQUEST_ID_HEADER, request.id).send(encodeOpenAIError(error));
+    void reply
+      .status(404)
+      .header(REQUEST_ID_HEADER, request.id)
+      .send(protocolFor(request.url).encodeError(error));
   });
 
   server.setErrorHandler((thrown, request, reply) => {
@@ -57,7 +68,7 @@ export function createHttpServer(services: GatewayServices): GatewayHttpServer {
     void reply.header(REQUEST_ID_HEADER, request.id);
     if (error.details.retryAfterMs !== undefined)
       void reply.header('retry-after', String(Math.ceil(error.details.retryAfterMs / 1000)));
-    void reply.status(spec.httpStatus).send(encodeOpenAIError(error));
+    void reply.status(spec.httpStatus).send(protocolFor(request.url).encodeError(error));
   });
 
   return server;

@@ -1,21 +1,30 @@
 import type { AttemptRecord } from '../executor/attempt.ts';
 import type { ResolvedModel } from '../core/model.ts';
+import type { RequestFeature } from '../executor/request-fit.ts';
 import type { ExecutionPlan } from '../routing/plan.ts';
 
 export const REQUEST_ID_HEADER = 'x-switchyard-request-id';
+/** Request features a lenient route removed to fit the serving model (canonical feature names). */
+export const DROPPED_HEADER = 'x-switchyard-dropped-params';
 
 /** The compact "why" on every answered request: which route decided, which model served, how many tries. */
 export function routingHeaders(
   requestId: string,
   plan: ExecutionPlan,
-  served: ResolvedModel,
-  attempts: readonly AttemptRecord[],
+  outcome: {
+    readonly served: ResolvedModel;
+    readonly attempts: readonly AttemptRecord[];
+    readonly dropped: readonly RequestFeature[];
+  },
 ): Record<string, string> {
-  return {
+  const headers: Record<string, string> = {
     [REQUEST_ID_HEADER]: requestId,
     'x-switchyard-route': plan.route,
-    'x-switchyard-model': served.id,
-    'x-switchyard-provider': served.provider,
-    'x-switchyard-attempts': String(attempts.length),
+    'x-switchyard-model': outcome.served.id,
+    'x-switchyard-provider': outcome.served.provider,
+    'x-switchyard-attempts': String(outcome.attempts.length),
   };
+  // Lenient routes say what they removed; a client never has to guess why an answer ignored a field.
+  if (outcome.dropped.length > 0) headers[DROPPED_HEADER] = outcome.dropped.join(', ');
+  return headers;
 }

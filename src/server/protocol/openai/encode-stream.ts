@@ -4,18 +4,13 @@
  */
 
 import type { StreamPart, Usage } from '../../../core/response.ts';
+import type { StreamEncoder } from '../stream-encoder.ts';
 import { encodeOpenAIError } from './encode-error.ts';
 import { toOpenAIFinishReason } from './map-finish-reason.ts';
 import { toOpenAIUsage } from './encode-usage.ts';
 
-export interface OpenAIStreamEncoder {
-  /** SSE text to write for this part ('' when the part has no OpenAI counterpart). */
-  encode(part: StreamPart): string;
-  /** SSE text that closes a successful stream: the usage chunk if asked for, then `[DONE]`. */
-  end(): string;
-}
-
-export function createOpenAIStreamEncoder(options: { includeUsage: boolean }): OpenAIStreamEncoder {
+/** `end()` writes the usage chunk if the client asked for it, then `[DONE]`. */
+export function createOpenAIStreamEncoder(options: { includeUsage: boolean }): StreamEncoder {
   let prefix = '';
   let envelope = '';
   let usage: Usage | undefined;

@@ -1,4 +1,7 @@
-/** POST /v1/chat/completions — OpenAI in, any provider out, streaming or not. */
+/**
+ * The generation endpoints — `POST /v1/chat/completions` (OpenAI) and `POST /v1/messages` (Anthropic):
+ * decode in the client's protocol, plan, execute against any provider, encode back, streaming or not.
+ */
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toGatewayError } from '../../core/errors.ts';
@@ -6,39 +9,35 @@ import { costUsd } from '../../executor/cost.ts';
 import type { ExecutionContext } from '../../executor/execute.ts';
 import { abortOnClientClose } from '../client-abort.ts';
 import type { GatewayServices } from '../gateway-services.ts';
-import { decodeChatCompletionRequest } from '../protocol/openai/decode-request.ts';
-import { encodeChatCompletion } from '../protocol/openai/encode-response.ts';
-import { createOpenAIStreamEncoder } from '../protocol/openai/encode-stream.ts';
+import type { ClientProtocol } from '../protocol/client-protocol.ts';
 import { routingHeaders } from '../response-headers.ts';
 import { createSseWriter } from '../sse-writer.ts';
 
-export function chatCompletionsHandler(services: GatewayServices) {
-  return async function handleChatCompletion(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    const chat = decodeChatCompletionRequest(request.body);
+export function chatHandler(services: GatewayServices, protocol: ClientProtocol) {
+  return async function handleChat(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const chat = protocol.decodeRequest(request.body);
     const plan = services.planner.plan(chat);
     const context: ExecutionContext = {
       requestId: request.id,
       signal: abortOnClientClose(reply.raw),
       clientHeaders: request.headers,
+      fieldName: protocol.fieldName,
     };
 
     if (!chat.stream) {
       const outcome = await services.executor.generate(plan, chat, context);
-      const headers = routingHeaders(request.id, plan, outcome.served, outcome.attempts);
+      const headers = routingHeaders(request.id, plan, outcome);
       if (outcome.response.usage !== undefined) {
         headers['x-switchyard-cost-usd'] = costUsd(outcome.response.usage, outcome.served.pricing).toFixed(8);
       }
-      return reply.headers(headers).send(encodeChatCompletion(outcome.response));
+      return reply.headers(headers).send(protocol.encodeResponse(outcome.response));
     }
 
     // Failures before the stream commits are ordinary HTTP errors (thrown to the error handler).
     const outcome = await services.executor.stream(plan, chat, context);
     reply.hijack();
-    const writer = createSseWriter(
-      reply.raw,
-      routingHeaders(request.id, plan, outcome.served, outcome.attempts),
-    );
-    const encoder = createOpenAIStreamEncoder({ includeUsage: chat.includeUsage });
+    const writer = createSseWriter(reply.raw, routingHeaders(request.id, plan, outcome));
+    const encoder = protocol.createStreamEncoder(chat);
     let failed = false;
     try {
       for await (const part of outcome.parts) {

@@ -1,0 +1,21 @@
+/**
+ * A client-facing API (OpenAI chat completions, Anthropic messages): how its requests decode into the
+ * canonical request and how canonical answers, streams and errors encode back. The route handler is the
+ * same for every protocol; only this object differs.
+ */
+
+import type { GatewayError } from '../../core/errors.ts';
+import type { ChatRequest } from '../../core/request.ts';
+import type { ChatResponse } from '../../core/response.ts';
+import type { RequestFeature } from '../../executor/request-fit.ts';
+import type { StreamEncoder } from './stream-encoder.ts';
+
+export interface ClientProtocol {
+  readonly name: 'openai' | 'anthropic';
+  decodeRequest(body: unknown): ChatRequest;
+  encodeResponse(response: ChatResponse): unknown;
+  createStreamEncoder(request: ChatRequest): StreamEncoder;
+  encodeError(error: GatewayError): unknown;
+  /** The protocol's own name for a request feature, so an unsupported_parameter error names the field. */
+  fieldName(feature: RequestFeature): string;
+}
