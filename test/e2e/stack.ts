@@ -74,10 +74,22 @@ models:
     context_window: 128000
     max_output_tokens: 4096
     pricing: { input_per_million: 0.10, output_per_million: 0.40 }
+  blind:
+    provider: upstream
+    upstream: sim-lite
+    context_window: 128000
+    max_output_tokens: 4096
+    pricing: { input_per_million: 0.10, output_per_million: 0.40 }
+    capabilities: { vision: false }
 routes:
   - name: default
     strategy: fallback
     targets: [fast, strong]
+  - name: sighted-fallback
+    targets: [blind, strong]
+  - name: lenient-blind
+    targets: [blind]
+    on_unsupported: lenient
   - name: resilient
     strategy: fallback
     targets: [broken, limited, strong]

@@ -12,10 +12,10 @@ import type { StreamEncoder } from './stream-encoder.ts';
 
 export interface ClientProtocol {
   readonly name: 'openai' | 'anthropic';
-  decodeRequest(body: unknown): ChatRequest;
-  encodeResponse(response: ChatResponse): unknown;
-  createStreamEncoder(request: ChatRequest): StreamEncoder;
-  encodeError(error: GatewayError): unknown;
+  readonly decodeRequest: (body: unknown) => ChatRequest;
+  readonly encodeResponse: (response: ChatResponse) => unknown;
+  readonly createStreamEncoder: (request: ChatRequest) => StreamEncoder;
+  readonly encodeError: (error: GatewayError) => unknown;
   /** The protocol's own name for a request feature, so an unsupported_parameter error names the field. */
-  fieldName(feature: RequestFeature): string;
+  readonly fieldName: (feature: RequestFeature) => string;
 }

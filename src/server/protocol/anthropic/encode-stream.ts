@@ -8,7 +8,7 @@
  * after its last part.
  */
 
-import type { FinishReason, StreamPart, Usage } from '../../../core/response.ts';
+import type { FinishReason, Usage } from '../../../core/response.ts';
 import type { StreamEncoder } from '../stream-encoder.ts';
 import { encodeAnthropicError } from './encode-error.ts';
 import { toAnthropicUsage } from './encode-usage.ts';

@@ -3,7 +3,7 @@
  * the same, so it is serialised once per stream and only each delta is stringified per part.
  */
 
-import type { StreamPart, Usage } from '../../../core/response.ts';
+import type { Usage } from '../../../core/response.ts';
 import type { StreamEncoder } from '../stream-encoder.ts';
 import { encodeOpenAIError } from './encode-error.ts';
 import { toOpenAIFinishReason } from './map-finish-reason.ts';
