@@ -43,7 +43,7 @@ describe('the built-in default config', () => {
     expect(config.models.get('sim-mid')?.capabilities).toMatchObject({
       tools: true,
       jsonSchema: true,
-      logprobs: false,
+      logprobs: true,
     });
   });
 

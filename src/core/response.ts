@@ -20,6 +20,19 @@ export interface Usage {
   readonly reasoningTokens?: number;
 }
 
+/** One generated token's log probability, with the most likely alternatives when they were asked for. */
+export interface TokenLogprob {
+  readonly token: string;
+  readonly logprob: number;
+  /** UTF-8 bytes of the token (a token can be part of a multi-byte character); null if unknown. */
+  readonly bytes: readonly number[] | null;
+  readonly top: readonly {
+    readonly token: string;
+    readonly logprob: number;
+    readonly bytes: readonly number[] | null;
+  }[];
+}
+
 export interface ChatResponse {
   /** The provider's response id when it gave one. */
   readonly id: string;
@@ -30,6 +43,8 @@ export interface ChatResponse {
   readonly toolCalls: readonly ToolCall[];
   readonly finishReason: FinishReason;
   readonly usage: Usage | undefined;
+  /** Per-token log probabilities of `text`, when the request asked for them and the upstream gave them. */
+  readonly logprobs?: readonly TokenLogprob[];
 }
 
 /**
@@ -46,6 +61,8 @@ export type StreamPart =
   | { readonly type: 'text-start' }
   | { readonly type: 'text-delta'; readonly text: string }
   | { readonly type: 'text-end' }
+  /** Log probabilities of the text just streamed (follows the text-delta it describes). */
+  | { readonly type: 'logprobs'; readonly tokens: readonly TokenLogprob[] }
   | { readonly type: 'tool-call-start'; readonly index: number; readonly id: string; readonly name: string }
   | { readonly type: 'tool-call-delta'; readonly index: number; readonly argumentsDelta: string }
   | { readonly type: 'tool-call-end'; readonly index: number }

@@ -208,6 +208,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         id: `${wire.responseIdPrefix}${idPrefix}${responseCount.toString(36)}`,
         created: Math.floor(Date.now() / 1000),
         model: prompt.model,
+        ...(prompt.logprobs === undefined ? {} : { logprobs: prompt.logprobs }),
       },
       completion: generateCompletion(prompt, seed, promptTokens),
       stream: prompt.stream,

@@ -42,6 +42,8 @@ export interface SimPrompt {
   readonly stop: readonly string[];
   readonly stream: boolean;
   readonly includeUsage: boolean;
+  /** Alternatives per token when log probabilities were asked for (formats that have them); else absent. */
+  readonly logprobs?: number;
   /** Extra prompt tokens the wire format adds (tool definitions, schemas), already counted. */
   readonly overheadText: string;
 }
@@ -67,6 +69,8 @@ export interface SimResponseMeta {
   readonly id: string;
   readonly created: number;
   readonly model: string;
+  /** Alternatives per token when the request asked for log probabilities; absent otherwise. */
+  readonly logprobs?: number;
 }
 
 /** Failures, as facts; each wire format words and shapes them its own way. */

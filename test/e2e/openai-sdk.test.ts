@@ -321,3 +321,46 @@ describe('streams that fail after commit', () => {
     expect(finish).not.toBeNull();
   });
 });
+
+describe('log probabilities', () => {
+  it('are passed up and back, per token, with the asked-for alternatives, streaming or not', async () => {
+    const completion = await stack.client.chat.completions.create({
+      model: 'fast',
+      messages: hello,
+      max_tokens: 8,
+      logprobs: true,
+      top_logprobs: 2,
+    });
+    const tokens = completion.choices[0]!.logprobs!.content!;
+    expect(tokens.map((token) => token.token).join('')).toBe(completion.choices[0]!.message.content);
+    for (const token of tokens) {
+      expect(token.logprob).toBeLessThan(0);
+      expect(token.top_logprobs).toHaveLength(2);
+      expect(token.top_logprobs[0]!.token).toBe(token.token);
+    }
+
+    const stream = await stack.client.chat.completions.create({
+      model: 'fast',
+      messages: hello,
+      max_tokens: 8,
+      logprobs: true,
+      stream: true,
+    });
+    let text = '';
+    let logprobText = '';
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      for (const token of chunk.choices[0]?.logprobs?.content ?? []) logprobText += token.token;
+    }
+    expect(text.length).toBeGreaterThan(0);
+    expect(logprobText).toBe(text);
+  });
+
+  it('without logprobs: true, top_logprobs is a field-level error', async () => {
+    const error = await stack.client.chat.completions
+      .create({ model: 'fast', messages: hello, max_tokens: 8, top_logprobs: 2 })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('top_logprobs');
+  });
+});

@@ -10,6 +10,7 @@ import { GatewayError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { ToolCall } from '../../core/request.ts';
 import type { ChatResponse } from '../../core/response.ts';
+import { readLogprobs } from './convert-logprobs.ts';
 import { convertUsage, openAIUsageSchema } from './convert-usage.ts';
 import type { ErrorOrigin } from './map-error.ts';
 import { mapFinishReason } from './map-finish-reason.ts';
@@ -31,6 +32,7 @@ const chatCompletionSchema = z.object({
           tool_calls: z.array(toolCallSchema).nullish(),
         }),
         finish_reason: z.string().nullish(),
+        logprobs: z.unknown().optional(),
       }),
     )
     .min(1),
@@ -59,6 +61,7 @@ export function decodeResponse(body: unknown, context: DecodeContext, upstreamSt
   const completion = parsed.data;
   // Only the first choice: the canonical request has no `n`, so the upstream returns one.
   const choice = completion.choices[0]!;
+  const logprobs = readLogprobs(choice.logprobs);
   return {
     id: completion.id ?? '',
     upstreamModel: completion.model ?? context.upstreamModel,
@@ -75,5 +78,6 @@ export function decodeResponse(body: unknown, context: DecodeContext, upstreamSt
       completion.usage === null || completion.usage === undefined
         ? undefined
         : convertUsage(completion.usage),
+    ...(logprobs === undefined ? {} : { logprobs }),
   };
 }

@@ -19,6 +19,7 @@ import type { EventStreamEnd, ServerSentEvent } from '../transport/event-stream.
 import { convertUsage } from './convert-usage.ts';
 import type { DecodeContext } from './decode-response.ts';
 import { mapStreamError, readErrorInfo, withOrigin } from './map-error.ts';
+import { readLogprobs } from './convert-logprobs.ts';
 import { mapFinishReason } from './map-finish-reason.ts';
 import { readChunk, type OpenAIChunk, type OpenAIToolCallDelta } from './read-chunk.ts';
 
@@ -70,6 +71,10 @@ export class OpenAIChunkDecoder {
         parts.push({ type: 'text-start' });
       }
       parts.push({ type: 'text-delta', text: content });
+    }
+    if (choice.logprobs !== undefined && choice.logprobs !== null) {
+      const tokens = readLogprobs(choice.logprobs);
+      if (tokens !== undefined) parts.push({ type: 'logprobs', tokens });
     }
     const toolCalls = choice.delta?.tool_calls;
     if (toolCalls !== undefined && toolCalls !== null) {

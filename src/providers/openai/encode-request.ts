@@ -78,6 +78,8 @@ export interface OpenAIChatBody {
   readonly max_completion_tokens?: number;
   readonly max_tokens?: number;
   readonly user?: string;
+  readonly logprobs?: true;
+  readonly top_logprobs?: number;
   readonly stream?: true;
   readonly stream_options?: { readonly include_usage: true };
 }
@@ -119,6 +121,11 @@ export function encodeRequest(request: ChatRequest, options: EncodeOptions): Ope
       options.maxTokensField === 'max_completion_tokens' ? request.maxOutputTokens : undefined,
     max_tokens: options.maxTokensField === 'max_tokens' ? request.maxOutputTokens : undefined,
     user: request.user,
+    logprobs: request.logprobs === undefined ? undefined : true,
+    top_logprobs:
+      request.logprobs === undefined || request.logprobs.topLogprobs === 0
+        ? undefined
+        : request.logprobs.topLogprobs,
     stream: options.stream ? true : undefined,
     // Always ask for the final usage chunk, so cost is known even when the client did not ask for usage
     // (the server strips it from the client's stream in that case).

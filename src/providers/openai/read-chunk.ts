@@ -20,6 +20,8 @@ export interface OpenAIChunkChoice {
     readonly tool_calls?: readonly OpenAIToolCallDelta[] | null;
   } | null;
   readonly finish_reason?: string | null;
+  /** Checked when read (convert-logprobs.ts): only requests that ask for them get them. */
+  readonly logprobs?: unknown;
 }
 
 export interface OpenAIChunk {

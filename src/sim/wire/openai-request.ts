@@ -192,6 +192,9 @@ export function decodeOpenAIChatRequest(body: unknown): SimPrompt | SimError {
     stop,
     stream: body.stream === true,
     includeUsage: streamOptions.include_usage === true,
+    ...(body.logprobs === true
+      ? { logprobs: typeof body.top_logprobs === 'number' ? body.top_logprobs : 0 }
+      : {}),
     overheadText: overheadText(body, responseFormat),
   };
 }

@@ -13,6 +13,7 @@ import type {
   SimStreamEvent,
   SimWireFormat,
 } from '../types.ts';
+import { openAILogprobs, openAILogprobsJson } from '../logprobs.ts';
 import { decodeOpenAIChatRequest } from './openai-request.ts';
 
 const SYSTEM_FINGERPRINT = 'fp_sim0001';
@@ -52,6 +53,8 @@ export function encodeOpenAIResponse(meta: SimResponseMeta, completion: SimCompl
       if (call !== undefined) call.function.arguments += step.text;
     }
   }
+  const textTokens = completion.steps.flatMap((step) => (step.kind === 'text' ? [step.text] : []));
+  const logprobs = meta.logprobs === undefined ? null : openAILogprobs(textTokens, meta.logprobs);
   const message =
     toolCalls.length > 0
       ? { role: 'assistant', content: null, tool_calls: toolCalls, refusal: null, annotations: [] }
@@ -61,7 +64,7 @@ export function encodeOpenAIResponse(meta: SimResponseMeta, completion: SimCompl
     object: 'chat.completion',
     created: meta.created,
     model: meta.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: completion.finishReason }],
+    choices: [{ index: 0, message, logprobs, finish_reason: completion.finishReason }],
     usage: usageJson(completion),
     service_tier: 'default',
     system_fingerprint: SYSTEM_FINGERPRINT,
@@ -75,9 +78,9 @@ function chunkWriter(meta: SimResponseMeta, includeUsage: boolean) {
     `"model":${JSON.stringify(meta.model)},"service_tier":"default","system_fingerprint":"${SYSTEM_FINGERPRINT}","choices":`;
   const suffix = includeUsage ? ',"usage":null}\n\n' : '}\n\n';
   return {
-    choice(deltaJson: string, finishReason: SimFinishReason | null = null): string {
+    choice(deltaJson: string, finishReason: SimFinishReason | null = null, logprobsJson = 'null'): string {
       const finish = finishReason === null ? 'null' : `"${finishReason}"`;
-      return `${prefix}[{"index":0,"delta":${deltaJson},"logprobs":null,"finish_reason":${finish}}]${suffix}`;
+      return `${prefix}[{"index":0,"delta":${deltaJson},"logprobs":${logprobsJson},"finish_reason":${finish}}]${suffix}`;
     },
     usage(completion: SimCompletion): string {
       return `${prefix}[],"usage":${JSON.stringify(usageJson(completion))}}\n\n`;
@@ -99,8 +102,16 @@ export function encodeOpenAIStream(
   }
   for (const [position, step] of completion.steps.entries()) {
     let delta: string;
-    if (step.kind === 'text') delta = `{"content":${JSON.stringify(step.text)}}`;
-    else if (step.kind === 'tool-start') {
+    if (step.kind === 'text') {
+      delta = `{"content":${JSON.stringify(step.text)}}`;
+      if (meta.logprobs !== undefined) {
+        events.push({
+          kind: 'token',
+          text: writer.choice(delta, null, openAILogprobsJson([step.text], meta.logprobs)),
+        });
+        continue;
+      }
+    } else if (step.kind === 'tool-start') {
       const call = `{"index":${step.index},"id":${JSON.stringify(step.id)},"type":"function","function":{"name":${JSON.stringify(step.name)},"arguments":""}}`;
       delta =
         position === 0

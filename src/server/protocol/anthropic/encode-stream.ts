@@ -87,6 +87,9 @@ export function createAnthropicStreamEncoder(): StreamEncoder {
           return '';
         case 'text-end':
           return closeText();
+        case 'logprobs':
+          // Anthropic's API has no log probabilities, and its clients cannot ask for them.
+          return '';
         case 'tool-call-start': {
           const text = closeText();
           const index = nextBlock++;

@@ -146,6 +146,11 @@ function checkConsistency(body: ChatCompletionRequestBody): void {
       );
     }
   }
+  if (body.top_logprobs != null && body.logprobs !== true) {
+    throw new GatewayError('invalid_request', "'top_logprobs' requires 'logprobs' to be true.", {
+      param: 'top_logprobs',
+    });
+  }
   if (
     body.max_tokens != null &&
     body.max_completion_tokens != null &&
@@ -198,5 +203,6 @@ export function decodeChatCompletionRequest(body: unknown): ChatRequest {
     ...(responseFormat === undefined ? {} : { responseFormat }),
     ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
     ...(request.user === undefined ? {} : { user: request.user }),
+    ...(request.logprobs === true ? { logprobs: { topLogprobs: request.top_logprobs ?? 0 } } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { ChatResponse } from '../../../core/response.ts';
+import { writeLogprobs } from './encode-logprobs.ts';
 import { toOpenAIFinishReason } from './map-finish-reason.ts';
 import { toOpenAIUsage } from './encode-usage.ts';
 
@@ -24,7 +25,12 @@ export function encodeChatCompletion(response: ChatResponse): Record<string, unk
     created: response.created,
     model: response.upstreamModel,
     choices: [
-      { index: 0, message, logprobs: null, finish_reason: toOpenAIFinishReason(response.finishReason) },
+      {
+        index: 0,
+        message,
+        logprobs: response.logprobs === undefined ? null : writeLogprobs(response.logprobs),
+        finish_reason: toOpenAIFinishReason(response.finishReason),
+      },
     ],
   };
   if (response.usage !== undefined) body.usage = toOpenAIUsage(response.usage);

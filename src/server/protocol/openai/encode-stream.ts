@@ -6,6 +6,7 @@
 import type { Usage } from '../../../core/response.ts';
 import type { StreamEncoder } from '../stream-encoder.ts';
 import { encodeOpenAIError } from './encode-error.ts';
+import { writeLogprobs } from './encode-logprobs.ts';
 import { toOpenAIFinishReason } from './map-finish-reason.ts';
 import { toOpenAIUsage } from './encode-usage.ts';
 
@@ -37,6 +38,9 @@ export function createOpenAIStreamEncoder(options: { includeUsage: boolean }): S
             `{"tool_calls":[{"index":${part.index},"function":{"arguments":${JSON.stringify(part.argumentsDelta)}}}]}`,
             null,
           );
+        case 'logprobs':
+          // A chunk of its own (empty delta): SDKs append every chunk's logprobs.content in order.
+          return `${prefix}{},"logprobs":${JSON.stringify(writeLogprobs(part.tokens))},"finish_reason":null}]}\n\n`;
         case 'finish':
           return chunk('{}', toOpenAIFinishReason(part.finishReason));
         case 'usage':

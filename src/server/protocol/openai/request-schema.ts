@@ -103,6 +103,8 @@ export const chatCompletionRequestSchema = z.object({
   seed: z.number().int().nullish(),
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
   n: z.literal(1, { error: 'only n = 1 is supported' }).nullish(),
   user: z.string().optional(),
   metadata: z.record(z.string().max(64), z.string().max(512)).nullish(),
