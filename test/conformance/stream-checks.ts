@@ -52,6 +52,7 @@ export function expectWellFormed(parts: readonly StreamPart[]): void {
         break;
       case 'stream-start':
       case 'usage':
+      case 'logprobs':
       case 'error':
         break;
     }
