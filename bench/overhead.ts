@@ -74,14 +74,29 @@ interface RunningSystems {
 async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
   progress('starting the simulator');
   const simulator = await startSimulator();
+  let built = false;
+  const buildOnce = async (): Promise<void> => {
+    if (built) return;
+    progress('building Switchyard (npm run build)');
+    await buildSwitchyard();
+    built = true;
+  };
   const starters: Record<TargetName, () => Promise<Target>> = {
     direct: async () => directTarget(simulator.origin),
     'bare-proxy': () => startReferenceProxy('bare-proxy', simulator.origin),
     'framework-proxy': () => startReferenceProxy('framework-proxy', simulator.origin),
     switchyard: async () => {
-      progress('building Switchyard (npm run build)');
-      await buildSwitchyard();
+      await buildOnce();
       return startSwitchyard(simulator.origin, settings.switchyardLogLevel, settings.switchyardNodeFlags);
+    },
+    'switchyard-anthropic': async () => {
+      await buildOnce();
+      return startSwitchyard(
+        simulator.origin,
+        settings.switchyardLogLevel,
+        settings.switchyardNodeFlags,
+        'anthropic',
+      );
     },
     portkey: () => startPortkey(simulator.origin),
   };

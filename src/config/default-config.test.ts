@@ -7,12 +7,17 @@ const ALL_KEYS = {
   GROQ_API_KEY: 'gsk-test',
   TOGETHER_API_KEY: 'tg-test',
   OLLAMA_BASE_URL: 'http://localhost:11434/v1',
+  ANTHROPIC_API_KEY: 'sk-ant-test',
+  GEMINI_API_KEY: 'gm-test',
 };
+const SIMULATED = ['sim', 'sim-anthropic', 'sim-gemini'];
 
 describe('the built-in default config', () => {
   it('runs on the simulator alone when no keys are set, with the four tiers', async () => {
     const config = await loadDefaultConfig({ env: {} });
-    expect([...config.providers.keys()]).toEqual(['sim']);
+    expect([...config.providers.keys()]).toEqual(SIMULATED);
+    expect(config.providers.get('sim-anthropic')?.sim?.wire).toBe('anthropic');
+    expect(config.providers.get('sim-gemini')?.sim?.wire).toBe('gemini');
     expect([...config.models.keys()].sort()).toEqual([...SIM_TIER_NAMES].sort());
     expect(config.defaultRoute).toBe('default');
     expect(config.routes.get('default')).toEqual({
@@ -27,6 +32,8 @@ describe('the built-in default config', () => {
       'groq',
       'together',
       'ollama',
+      'anthropic',
+      'gemini',
     ]);
   });
 
@@ -50,14 +57,31 @@ describe('the built-in default config', () => {
   it('switches on every real provider when its variable is set, with catalog figures', async () => {
     const config = await loadDefaultConfig({ env: ALL_KEYS });
     expect(config.inactiveProviders).toEqual([]);
-    expect([...config.providers.keys()]).toEqual(['sim', 'openai', 'groq', 'together', 'ollama']);
+    expect([...config.providers.keys()]).toEqual([
+      ...SIMULATED,
+      'openai',
+      'groq',
+      'together',
+      'ollama',
+      'anthropic',
+      'gemini',
+    ]);
+    expect(config.providers.get('anthropic')).toMatchObject({
+      baseUrl: 'https://api.anthropic.com/v1',
+      auth: { header: 'x-api-key', prefix: '' },
+      headers: { 'anthropic-version': '2023-06-01' },
+    });
+    expect(config.providers.get('gemini')).toMatchObject({
+      baseUrl: 'https://generativelanguage.googleapis.com/v1beta',
+      auth: { header: 'x-goog-api-key', prefix: '' },
+    });
     expect(config.providers.get('openai')?.apiKey).toBe('sk-test');
     expect(config.providers.get('ollama')).toMatchObject({
       baseUrl: 'http://localhost:11434/v1',
       auth: { prefix: '' },
     });
     for (const model of config.models.values()) {
-      if (model.provider === 'sim' || model.provider === 'ollama') continue;
+      if (SIMULATED.includes(model.provider) || model.provider === 'ollama') continue;
       expect(model.source, model.id).toBe('catalog');
       expect(model.contextWindow, model.id).toBeGreaterThanOrEqual(100_000);
       expect(model.pricing.inputPerMillion, model.id).toBeGreaterThan(0);
@@ -68,7 +92,7 @@ describe('the built-in default config', () => {
 
   it('activates only the provider whose key is present', async () => {
     const config = await loadDefaultConfig({ env: { GROQ_API_KEY: 'gsk-test' } });
-    expect([...config.providers.keys()]).toEqual(['sim', 'groq']);
+    expect([...config.providers.keys()]).toEqual([...SIMULATED, 'groq']);
     expect(config.routes.has('groq')).toBe(true);
     expect(config.routes.has('openai')).toBe(false);
   });

@@ -11,6 +11,9 @@ const env = {
   GROQ_API_KEY: 'gsk-test',
   TOGETHER_API_KEY: 'tg-test',
   AZURE_OPENAI_API_KEY: 'az-test',
+  ANTHROPIC_API_KEY: 'sk-ant-test',
+  GEMINI_API_KEY: 'gm-test',
+  PROXY_TOKEN: 'proxy-test',
 };
 
 describe('docs/configuration.md examples', () => {

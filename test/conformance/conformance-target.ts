@@ -10,6 +10,7 @@ import type { Usage } from '../../src/core/response.ts';
 import type { ProviderAdapter } from '../../src/providers/contract.ts';
 import type { HttpTransport } from '../../src/providers/transport/http-transport.ts';
 import type { RecordedRequest } from './replay-server.ts';
+import type { ErrorCase } from './scenarios.ts';
 
 /** The request encodings every format is checked on, against its own wire format. */
 export type EncodingCheck =
@@ -55,5 +56,14 @@ export interface ConformanceTarget {
   readonly wireCapabilities: ModelCapabilities;
   /** The human message inside one of this format's error bodies. */
   errorMessage(errorBody: unknown): string;
+  /** Error cases of this format's own, checked like the shared ones (fixtures in its folder). */
+  readonly extraErrorCases?: readonly ErrorCase[];
+  /**
+   * The HTTP status this format answers a shared error case with, by fixture, where it differs from
+   * the shared one (Gemini reports a blocked prompt in a 200).
+   */
+  readonly errorStatusOverrides?: Readonly<Record<string, number>>;
+  /** Tool call arguments arrive whole, in one delta per call, rather than in fragments (Gemini). */
+  readonly toolArgumentsArriveWhole?: boolean;
   readonly wire: Readonly<Record<EncodingCheck, (recorded: RecordedRequest) => void>>;
 }

@@ -16,7 +16,7 @@ interface TokenLogprobJson extends AlternativeJson {
 }
 
 function readBytes(bytes: unknown): readonly number[] | null {
-  return Array.isArray(bytes) && bytes.every((byte) => typeof byte === 'number') ? (bytes) : null;
+  return Array.isArray(bytes) && bytes.every((byte) => typeof byte === 'number') ? bytes : null;
 }
 
 /** `logprobs` of one choice → canonical tokens; undefined when there are none or they are malformed. */

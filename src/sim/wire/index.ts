@@ -4,6 +4,8 @@
  */
 
 import type { SimWireFormat } from '../types.ts';
+import { ANTHROPIC_WIRE } from './anthropic.ts';
+import { GEMINI_WIRE } from './gemini.ts';
 import { OPENAI_WIRE } from './openai.ts';
 
-export const SIM_WIRES: readonly SimWireFormat[] = [OPENAI_WIRE];
+export const SIM_WIRES: readonly SimWireFormat[] = [OPENAI_WIRE, ANTHROPIC_WIRE, GEMINI_WIRE];

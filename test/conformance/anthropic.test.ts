@@ -1,0 +1,4 @@
+import { runAdapterConformance } from './adapter-conformance.ts';
+import { anthropicTarget } from './anthropic-target.ts';
+
+runAdapterConformance(anthropicTarget());
