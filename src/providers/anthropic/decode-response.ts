@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import type { ToolCall } from '../../core/request.ts';
 import type { ChatResponse } from '../../core/response.ts';
-import type { ErrorOrigin } from '../openai/map-error.ts';
+import type { ErrorOrigin } from '../error-origin.ts';
 import { anthropicUsageSchema, convertUsage } from './convert-usage.ts';
 import { JSON_TOOL_NAME } from './json-mode.ts';
 import { mapFinishReason } from './map-finish-reason.ts';

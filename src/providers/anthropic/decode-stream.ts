@@ -13,11 +13,10 @@
  * the order they start. In JSON mode the emulating tool's input is streamed as text.
  */
 
-import { GatewayError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { FinishReason, StreamPart } from '../../core/response.ts';
+import { BaseStreamDecoder, decodeEventStream } from '../stream-decoding.ts';
 import type { EventStreamEnd, ServerSentEvent } from '../transport/event-stream.ts';
-import { withOrigin } from '../openai/map-error.ts';
 import { convertUsage, type AnthropicUsage } from './convert-usage.ts';
 import type { DecodeContext } from './decode-response.ts';
 import { JSON_TOOL_NAME } from './json-mode.ts';
@@ -39,10 +38,8 @@ const JSON_TEXT = 3;
 
 const MISSING_FINISH: FinishReason = { unified: 'other', raw: null };
 
-/** Turns checked events into parts; pure state, no I/O, so it is tested event by event. */
-export class AnthropicEventDecoder {
-  readonly #context: DecodeContext;
-  #started = false;
+/** Turns events into parts; pure state, no I/O. */
+export class AnthropicEventDecoder extends BaseStreamDecoder<DecodeContext> {
   #textOpen = false;
   /** Per Anthropic block index: its kind, and for tool calls the canonical call index. */
   readonly #blockKinds: number[] = [];
@@ -57,57 +54,40 @@ export class AnthropicEventDecoder {
   #cacheReadTokens: number | undefined = undefined;
   #cacheWriteTokens: number | undefined = undefined;
 
-  constructor(context: DecodeContext) {
-    this.#context = context;
-  }
-
-  /** Applies one event; true when it ended the stream (`message_stop`). */
-  applyEvent(event: AnthropicStreamEvent, parts: StreamPart[]): boolean {
-    switch (event.type) {
-      case 'content_block_delta':
-        this.#applyDelta(event, parts);
-        return false;
-      case 'content_block_start':
-        this.#ensureStarted(parts);
-        this.#startBlock(event, parts);
-        return false;
-      case 'content_block_stop':
-        this.#stopBlock(event.index, parts);
-        return false;
-      case 'message_start': {
-        const { message } = event;
-        if (!this.#started) {
-          this.#started = true;
-          parts.push({
-            type: 'stream-start',
-            id: message.id ?? '',
-            upstreamModel: message.model ?? this.#context.upstreamModel,
-            // Anthropic's message has no creation time.
-            created: Math.floor(Date.now() / 1000),
-          });
-        }
-        this.#recordUsage(message.usage);
-        return false;
-      }
-      case 'message_delta': {
-        const stopReason = event.delta?.stop_reason;
-        if (stopReason !== undefined && stopReason !== null) {
-          this.#finishReason = mapFinishReason(stopReason, this.#context.jsonMode);
-        }
-        this.#recordUsage(event.usage);
-        return false;
-      }
-      case 'message_stop':
-        this.complete(parts);
-        return true;
-      case 'ping':
-        return false;
+  applyEvent(event: ServerSentEvent, parts: StreamPart[]): boolean {
+    let json: unknown;
+    try {
+      json = JSON.parse(event.data);
+    } catch (error) {
+      this.fail(
+        event.event === 'error'
+          ? mapStreamError({ type: undefined, message: event.data, requestId: undefined }, this.context)
+          : this.badEvent('The upstream sent a stream event that is not valid JSON', error),
+        parts,
+      );
+      return true;
     }
+    if (event.event === 'error' || (json as { type?: unknown } | null)?.type === 'error') {
+      const info = readErrorInfo(json) ?? { type: undefined, message: event.data, requestId: undefined };
+      this.fail(mapStreamError(info, this.context), parts);
+      return true;
+    }
+    const reading = readEvent(json);
+    if (reading === undefined) return false;
+    if (typeof reading === 'string') {
+      this.fail(this.badEvent(`The upstream sent a stream event in an unexpected shape: ${reading}`), parts);
+      return true;
+    }
+    return this.#applyMessageEvent(reading, parts);
   }
 
-  /** The upstream said it is done: close what is open, report usage, finish. */
-  complete(parts: StreamPart[]): void {
-    this.#ensureStarted(parts);
+  /** Anthropic always ends with `message_stop`, so a body without it is cut short, stop reason or not. */
+  protected bodyEndIsComplete(): boolean {
+    return false;
+  }
+
+  protected complete(parts: StreamPart[]): void {
+    this.ensureStarted(parts);
     for (let index = 0; index < this.#blockKinds.length; index++) this.#stopBlock(index, parts);
     if (this.#sawUsage) {
       const usage: AnthropicUsage = {
@@ -121,9 +101,48 @@ export class AnthropicEventDecoder {
     parts.push({ type: 'finish', finishReason: this.#finishReason ?? MISSING_FINISH });
   }
 
-  fail(error: GatewayError, parts: StreamPart[]): void {
-    this.#ensureStarted(parts);
-    parts.push({ type: 'error', error });
+  /** Applies one checked event; true when it ended the stream (`message_stop`). */
+  #applyMessageEvent(event: AnthropicStreamEvent, parts: StreamPart[]): boolean {
+    switch (event.type) {
+      case 'content_block_delta':
+        this.#applyDelta(event, parts);
+        return false;
+      case 'content_block_start':
+        this.ensureStarted(parts);
+        this.#startBlock(event, parts);
+        return false;
+      case 'content_block_stop':
+        this.#stopBlock(event.index, parts);
+        return false;
+      case 'message_start': {
+        const { message } = event;
+        if (!this.started) {
+          this.started = true;
+          parts.push({
+            type: 'stream-start',
+            id: message.id ?? '',
+            upstreamModel: message.model ?? this.context.upstreamModel,
+            // Anthropic's message has no creation time.
+            created: Math.floor(Date.now() / 1000),
+          });
+        }
+        this.#recordUsage(message.usage);
+        return false;
+      }
+      case 'message_delta': {
+        const stopReason = event.delta?.stop_reason;
+        if (stopReason !== undefined && stopReason !== null) {
+          this.#finishReason = mapFinishReason(stopReason, this.context.jsonMode);
+        }
+        this.#recordUsage(event.usage);
+        return false;
+      }
+      case 'message_stop':
+        this.complete(parts);
+        return true;
+      case 'ping':
+        return false;
+    }
   }
 
   #startBlock(event: ContentBlockStartEvent, parts: StreamPart[]): void {
@@ -131,7 +150,7 @@ export class AnthropicEventDecoder {
     let kind = SKIPPED;
     if (block.type === 'text') kind = TEXT;
     else if (block.type === 'tool_use') {
-      kind = this.#context.jsonMode && block.name === JSON_TOOL_NAME ? JSON_TEXT : TOOL_CALL;
+      kind = this.context.jsonMode && block.name === JSON_TOOL_NAME ? JSON_TEXT : TOOL_CALL;
     }
     this.#blockKinds[event.index] = kind;
     if (kind === TOOL_CALL) {
@@ -215,109 +234,12 @@ export class AnthropicEventDecoder {
     this.#cacheReadTokens = usage.cache_read_input_tokens ?? this.#cacheReadTokens;
     this.#cacheWriteTokens = usage.cache_creation_input_tokens ?? this.#cacheWriteTokens;
   }
-
-  #ensureStarted(parts: StreamPart[]): void {
-    if (this.#started) return;
-    this.#started = true;
-    // Nothing valid arrived before the end or the error; describe the stream from what we know.
-    parts.push({
-      type: 'stream-start',
-      id: '',
-      upstreamModel: this.#context.upstreamModel,
-      created: Math.floor(Date.now() / 1000),
-    });
-  }
 }
 
 /** Decodes batches of events (one batch per network read, see `parseEventStreamBatches`) into parts. */
-export async function* decodeStream(
+export function decodeStream(
   batches: AsyncIterator<readonly ServerSentEvent[], EventStreamEnd, undefined>,
   context: DecodeContext,
 ): AsyncGenerator<StreamPart, void, undefined> {
-  const decoder = new AnthropicEventDecoder(context);
-  const parts: StreamPart[] = [];
-  try {
-    for (;;) {
-      let step: IteratorResult<readonly ServerSentEvent[], EventStreamEnd>;
-      try {
-        step = await batches.next();
-      } catch (error) {
-        decoder.fail(withOrigin(error, context), parts);
-        yield* parts;
-        return;
-      }
-      if (step.done === true) {
-        decoder.fail(truncated(context), parts);
-        yield* parts;
-        return;
-      }
-      let ended = false;
-      for (const event of step.value) {
-        ended = decodeEvent(event, decoder, parts, context);
-        if (ended) break;
-      }
-      for (let index = 0; index < parts.length; index++) yield parts[index]!;
-      parts.length = 0;
-      if (ended) return;
-    }
-  } finally {
-    // Stopping early (error part, or the consumer left) must release the upstream connection.
-    await batches.return?.();
-  }
-}
-
-/** Applies one server-sent event; true when it ended the stream. */
-function decodeEvent(
-  event: ServerSentEvent,
-  decoder: AnthropicEventDecoder,
-  parts: StreamPart[],
-  context: DecodeContext,
-): boolean {
-  let json: unknown;
-  try {
-    json = JSON.parse(event.data);
-  } catch (error) {
-    if (event.event === 'error') {
-      decoder.fail(
-        mapStreamError({ type: undefined, message: event.data, requestId: undefined }, context),
-        parts,
-      );
-    } else {
-      decoder.fail(
-        badEvent('The upstream sent a stream event that is not valid JSON', context, error),
-        parts,
-      );
-    }
-    return true;
-  }
-  if (event.event === 'error' || (json as { type?: unknown } | null)?.type === 'error') {
-    const info = readErrorInfo(json) ?? { type: undefined, message: event.data, requestId: undefined };
-    decoder.fail(mapStreamError(info, context), parts);
-    return true;
-  }
-  const reading = readEvent(json);
-  if (reading === undefined) return false;
-  if (typeof reading === 'string') {
-    decoder.fail(
-      badEvent(`The upstream sent a stream event in an unexpected shape: ${reading}`, context, undefined),
-      parts,
-    );
-    return true;
-  }
-  return decoder.applyEvent(reading, parts);
-}
-
-function truncated(context: DecodeContext): GatewayError {
-  return new GatewayError('stream_truncated', 'The upstream stream ended before the model finished', {
-    provider: context.provider,
-    model: context.model,
-  });
-}
-
-function badEvent(message: string, context: DecodeContext, cause: unknown): GatewayError {
-  return new GatewayError('upstream_bad_response', message, {
-    provider: context.provider,
-    model: context.model,
-    cause,
-  });
+  return decodeEventStream(batches, new AnthropicEventDecoder(context), context);
 }

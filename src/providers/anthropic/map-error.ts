@@ -6,8 +6,13 @@
 
 import { z } from 'zod';
 import { GatewayError, type ErrorCode } from '../../core/errors.ts';
-// Wire-neutral helpers that happen to live with the first adapter.
-import type { ErrorOrigin } from '../openai/map-error.ts';
+import {
+  classifyHttpStatus,
+  httpErrorMessage,
+  MID_STREAM_ERROR_MESSAGE,
+  parseErrorBody,
+} from '../upstream-error.ts';
+import type { ErrorOrigin } from '../error-origin.ts';
 import { parseRetryAfterMs } from '../transport/retry-after.ts';
 
 const anthropicErrorBodySchema = z.object({
@@ -29,9 +34,6 @@ export interface UpstreamErrorInfo {
 export interface AnthropicErrorCause {
   readonly requestId: string;
 }
-
-/** Longest slice of a non-JSON error body kept as the message. */
-const MAX_RAW_MESSAGE_CHARS = 500;
 
 /**
  * 400s that deserve their own code because another model may still succeed. Anthropic words a context
@@ -61,12 +63,8 @@ export function mapHttpError(
   bodyText: string,
   origin: ErrorOrigin,
 ): GatewayError {
-  const info = readErrorInfo(parseJsonOrUndefined(bodyText));
-  const message =
-    info?.message ??
-    (bodyText.trim().length > 0
-      ? bodyText.slice(0, MAX_RAW_MESSAGE_CHARS)
-      : `The upstream returned HTTP ${status}`);
+  const info = readErrorInfo(parseErrorBody(bodyText));
+  const message = httpErrorMessage(info?.message, status, bodyText);
   const requestId = headers['request-id'] ?? info?.requestId;
   return new GatewayError(classifyHttpError(status, info), message, {
     upstreamStatus: status,
@@ -80,50 +78,31 @@ export function mapHttpError(
 
 /** An error object sent inside a 200 stream (`event: error`) → the catalogued error. */
 export function mapStreamError(info: UpstreamErrorInfo, origin: ErrorOrigin): GatewayError {
-  return new GatewayError(
-    classifyErrorType(info),
-    info.message ?? 'The upstream reported an error in the middle of the stream',
-    {
-      upstreamCode: info.type,
-      provider: origin.provider,
-      model: origin.model,
-      cause: requestIdCause(info.requestId),
-    },
-  );
+  return new GatewayError(classifyErrorType(info), info.message ?? MID_STREAM_ERROR_MESSAGE, {
+    upstreamCode: info.type,
+    provider: origin.provider,
+    model: origin.model,
+    cause: requestIdCause(info.requestId),
+  });
 }
 
 export function classifyHttpError(status: number, info: UpstreamErrorInfo | undefined): ErrorCode {
   switch (status) {
-    case 400:
-      return requestRejection(info) ?? 'upstream_bad_request';
-    // 402 billing_error and 403 permission_error are about the gateway's key, not the client's
-    // request: the client cannot fix them, another provider may serve them.
-    case 401:
+    // 402 billing_error (like 403 permission_error) is about the gateway's key, not the client's
+    // request: the client cannot fix it, another provider may serve it.
     case 402:
-    case 403:
       return 'upstream_auth_failed';
-    case 404:
-      return 'upstream_not_found';
-    case 408:
-    case 504:
-      return 'upstream_timeout';
     // The body is over Anthropic's 32 MB limit (rejected at its edge, before the API): the client's
     // request is too large, and saying so with 413 tells it what to change.
     case 413:
       return 'payload_too_large';
-    case 429:
-      return 'upstream_rate_limited';
-    case 500:
-      return 'upstream_server_error';
-    case 502:
-    case 503:
-      return 'upstream_unavailable';
     case 529:
       return 'upstream_overloaded';
-    default:
-      if (status >= 500) return 'upstream_server_error';
-      if (status >= 400) return requestRejection(info) ?? 'upstream_bad_request';
-      return 'upstream_bad_response'; // a 1xx/3xx where a final answer was expected
+    default: {
+      const code = classifyHttpStatus(status);
+      // Any 4xx without a meaning of its own may still be a context overflow or a filtered answer.
+      return code === 'upstream_bad_request' ? (requestRejection(info) ?? code) : code;
+    }
   }
 }
 
@@ -161,12 +140,4 @@ function requestRejection(info: UpstreamErrorInfo | undefined): ErrorCode | unde
 
 function requestIdCause(requestId: string | undefined): AnthropicErrorCause | undefined {
   return requestId === undefined ? undefined : { requestId };
-}
-
-function parseJsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

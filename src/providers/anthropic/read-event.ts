@@ -5,6 +5,7 @@
  * stream carries hundreds of events per answer, so this replaces a schema library on the hot path.
  */
 
+import { isAbsent, isObject, optional, type JsonFields } from '../lenient-json.ts';
 import type { AnthropicUsage } from './convert-usage.ts';
 
 export interface MessageStartEvent {
@@ -64,14 +65,6 @@ export type AnthropicStreamEvent =
  */
 export type EventReading = AnthropicStreamEvent | string | undefined;
 
-type Fields = Record<string, unknown>;
-
-const isAbsent = (value: unknown): value is null | undefined => value === null || value === undefined;
-const isObject = (value: unknown): value is Fields =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const optional = (value: unknown, type: 'string' | 'number'): boolean =>
-  isAbsent(value) || typeof value === type;
-
 function usageProblem(usage: unknown, where: string): string | undefined {
   if (isAbsent(usage)) return undefined;
   if (!isObject(usage)) return `${where} is not an object`;
@@ -84,7 +77,7 @@ function usageProblem(usage: unknown, where: string): string | undefined {
   return undefined;
 }
 
-function messageStartProblem(json: Fields): string | undefined {
+function messageStartProblem(json: JsonFields): string | undefined {
   const message = json.message;
   if (!isObject(message)) return 'message is not an object';
   if (!optional(message.id, 'string')) return 'message.id is not a string';
@@ -92,7 +85,7 @@ function messageStartProblem(json: Fields): string | undefined {
   return usageProblem(message.usage, 'message.usage');
 }
 
-function blockStartProblem(json: Fields): string | undefined {
+function blockStartProblem(json: JsonFields): string | undefined {
   if (typeof json.index !== 'number') return 'index is not a number';
   const block = json.content_block;
   if (!isObject(block)) return 'content_block is not an object';
@@ -104,7 +97,7 @@ function blockStartProblem(json: Fields): string | undefined {
   return undefined;
 }
 
-function blockDeltaProblem(json: Fields): string | undefined {
+function blockDeltaProblem(json: JsonFields): string | undefined {
   if (typeof json.index !== 'number') return 'index is not a number';
   const delta = json.delta;
   if (!isObject(delta)) return 'delta is not an object';
@@ -114,7 +107,7 @@ function blockDeltaProblem(json: Fields): string | undefined {
   return undefined;
 }
 
-function messageDeltaProblem(json: Fields): string | undefined {
+function messageDeltaProblem(json: JsonFields): string | undefined {
   const delta = json.delta;
   if (!isAbsent(delta) && (!isObject(delta) || !optional(delta.stop_reason, 'string')))
     return 'delta.stop_reason is not a string';

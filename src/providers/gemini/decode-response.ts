@@ -15,7 +15,7 @@
 import { GatewayError } from '../../core/errors.ts';
 import type { ToolCall } from '../../core/request.ts';
 import type { ChatResponse } from '../../core/response.ts';
-import type { ErrorOrigin } from '../openai/map-error.ts';
+import type { ErrorOrigin } from '../error-origin.ts';
 import { convertUsage } from './convert-usage.ts';
 import { mapFinishReason } from './map-finish-reason.ts';
 import { firstCandidate, readResponse, toolCallId, type GeminiResponse } from './read-response.ts';

@@ -12,9 +12,9 @@
  *   arguments JSON, and its end. Thought parts (`thought: true`) are reasoning, not answer, and skipped.
  */
 
-import { GatewayError } from '../../core/errors.ts';
+import type { GatewayError } from '../../core/errors.ts';
 import type { FinishReason, StreamPart, Usage } from '../../core/response.ts';
-import { withOrigin } from '../openai/map-error.ts';
+import { BaseStreamDecoder, decodeEventStream } from '../stream-decoding.ts';
 import type { EventStreamEnd, ServerSentEvent } from '../transport/event-stream.ts';
 import { convertUsage } from './convert-usage.ts';
 import { blockedPromptError, type DecodeContext } from './decode-response.ts';
@@ -28,33 +28,69 @@ import {
   type GeminiResponse,
 } from './read-response.ts';
 
-/** Turns parsed pieces into parts; pure state, no I/O, so it is tested piece by piece. */
-export class GeminiChunkDecoder {
-  readonly #context: DecodeContext;
-  #started = false;
+/** Turns pieces into parts; pure state, no I/O. */
+export class GeminiChunkDecoder extends BaseStreamDecoder<DecodeContext> {
   #responseId: string | null | undefined = undefined;
   #textOpen = false;
   #toolCalls = 0;
   #rawFinishReason: string | undefined = undefined;
   #usage: Usage | undefined = undefined;
 
-  constructor(context: DecodeContext) {
-    this.#context = context;
+  applyEvent(event: ServerSentEvent, parts: StreamPart[]): boolean {
+    let json: unknown;
+    try {
+      json = JSON.parse(event.data);
+    } catch (error) {
+      this.fail(this.badEvent('The upstream sent a stream event that is not valid JSON', error), parts);
+      return true;
+    }
+    if (typeof json === 'object' && json !== null && 'error' in json) {
+      const info = readErrorInfo(json) ?? {
+        code: undefined,
+        message: event.data,
+        status: undefined,
+        reason: undefined,
+        retryDelayMs: undefined,
+      };
+      this.fail(mapStreamError(info, this.context), parts);
+      return true;
+    }
+    const reading = readResponse(json);
+    if (reading.problem !== undefined) {
+      this.fail(
+        this.badEvent(`The upstream sent a stream event in an unexpected shape: ${reading.problem}`),
+        parts,
+      );
+      return true;
+    }
+    const blocked = this.#applyChunk(reading.response, parts);
+    if (blocked === undefined) return false;
+    this.fail(blocked, parts);
+    return true;
   }
 
-  get sawFinishReason(): boolean {
+  /** Gemini has no end marker: the body's end completes the answer only after a `finishReason`. */
+  protected bodyEndIsComplete(): boolean {
     return this.#rawFinishReason !== undefined;
   }
 
+  protected complete(parts: StreamPart[]): void {
+    this.ensureStarted(parts);
+    this.#closeText(parts);
+    if (this.#usage !== undefined) parts.push({ type: 'usage', usage: this.#usage });
+    const finishReason: FinishReason = mapFinishReason(this.#rawFinishReason, this.#toolCalls > 0);
+    parts.push({ type: 'finish', finishReason });
+  }
+
   /** Applies one piece; returns an error when the piece is a blocked prompt. */
-  applyChunk(response: GeminiResponse, parts: StreamPart[]): GatewayError | undefined {
-    if (!this.#started) {
-      this.#started = true;
+  #applyChunk(response: GeminiResponse, parts: StreamPart[]): GatewayError | undefined {
+    if (!this.started) {
+      this.started = true;
       this.#responseId = response.responseId;
       parts.push({
         type: 'stream-start',
         id: response.responseId ?? '',
-        upstreamModel: response.modelVersion ?? this.#context.upstreamModel,
+        upstreamModel: response.modelVersion ?? this.context.upstreamModel,
         created: Math.floor(Date.now() / 1000),
       });
     }
@@ -63,7 +99,7 @@ export class GeminiChunkDecoder {
       this.#usage = convertUsage(response.usageMetadata);
     }
     const candidate = firstCandidate(response);
-    if (candidate === undefined) return blockedPromptError(response, this.#context, undefined);
+    if (candidate === undefined) return blockedPromptError(response, this.context, undefined);
     if (this.#rawFinishReason !== undefined) return undefined;
     const pieces = candidate.content?.parts;
     if (pieces !== undefined && pieces !== null) {
@@ -91,20 +127,6 @@ export class GeminiChunkDecoder {
     return undefined;
   }
 
-  /** The body ended after a finish reason: close what is open, report usage, finish. */
-  complete(parts: StreamPart[]): void {
-    this.#ensureStarted(parts);
-    this.#closeText(parts);
-    if (this.#usage !== undefined) parts.push({ type: 'usage', usage: this.#usage });
-    const finishReason: FinishReason = mapFinishReason(this.#rawFinishReason, this.#toolCalls > 0);
-    parts.push({ type: 'finish', finishReason });
-  }
-
-  fail(error: GatewayError, parts: StreamPart[]): void {
-    this.#ensureStarted(parts);
-    parts.push({ type: 'error', error });
-  }
-
   #applyToolCall(call: GeminiFunctionCall, parts: StreamPart[]): void {
     this.#closeText(parts);
     const index = this.#toolCalls++;
@@ -120,112 +142,12 @@ export class GeminiChunkDecoder {
     this.#textOpen = false;
     parts.push({ type: 'text-end' });
   }
-
-  #ensureStarted(parts: StreamPart[]): void {
-    if (this.#started) return;
-    this.#started = true;
-    // Nothing valid arrived before the end or the error; describe the stream from what we know.
-    parts.push({
-      type: 'stream-start',
-      id: '',
-      upstreamModel: this.#context.upstreamModel,
-      created: Math.floor(Date.now() / 1000),
-    });
-  }
 }
 
 /** Decodes batches of events (one batch per network read, see `parseEventStreamBatches`) into parts. */
-export async function* decodeStream(
+export function decodeStream(
   batches: AsyncIterator<readonly ServerSentEvent[], EventStreamEnd, undefined>,
   context: DecodeContext,
 ): AsyncGenerator<StreamPart, void, undefined> {
-  const decoder = new GeminiChunkDecoder(context);
-  const parts: StreamPart[] = [];
-  try {
-    for (;;) {
-      let step: IteratorResult<readonly ServerSentEvent[], EventStreamEnd>;
-      try {
-        step = await batches.next();
-      } catch (error) {
-        decoder.fail(withOrigin(error, context), parts);
-        yield* parts;
-        return;
-      }
-      if (step.done === true) {
-        if (decoder.sawFinishReason) decoder.complete(parts);
-        else decoder.fail(truncated(context), parts);
-        yield* parts;
-        return;
-      }
-      let failed = false;
-      for (const event of step.value) {
-        failed = decodeEvent(event, decoder, parts, context);
-        if (failed) break;
-      }
-      for (let index = 0; index < parts.length; index++) yield parts[index]!;
-      parts.length = 0;
-      if (failed) return;
-    }
-  } finally {
-    // Stopping early (error part, or the consumer left) must release the upstream connection.
-    await batches.return?.();
-  }
-}
-
-/** Applies one event; true when it ended the stream with an error. */
-function decodeEvent(
-  event: ServerSentEvent,
-  decoder: GeminiChunkDecoder,
-  parts: StreamPart[],
-  context: DecodeContext,
-): boolean {
-  let json: unknown;
-  try {
-    json = JSON.parse(event.data);
-  } catch (error) {
-    decoder.fail(badChunk('The upstream sent a stream event that is not valid JSON', context, error), parts);
-    return true;
-  }
-  if (typeof json === 'object' && json !== null && 'error' in json) {
-    const info = readErrorInfo(json) ?? {
-      code: undefined,
-      message: event.data,
-      status: undefined,
-      reason: undefined,
-      retryDelayMs: undefined,
-    };
-    decoder.fail(mapStreamError(info, context), parts);
-    return true;
-  }
-  const reading = readResponse(json);
-  if (reading.problem !== undefined) {
-    decoder.fail(
-      badChunk(
-        `The upstream sent a stream event in an unexpected shape: ${reading.problem}`,
-        context,
-        undefined,
-      ),
-      parts,
-    );
-    return true;
-  }
-  const blocked = decoder.applyChunk(reading.response, parts);
-  if (blocked === undefined) return false;
-  decoder.fail(blocked, parts);
-  return true;
-}
-
-function truncated(context: DecodeContext): GatewayError {
-  return new GatewayError('stream_truncated', 'The upstream stream ended before the model finished', {
-    provider: context.provider,
-    model: context.model,
-  });
-}
-
-function badChunk(message: string, context: DecodeContext, cause: unknown): GatewayError {
-  return new GatewayError('upstream_bad_response', message, {
-    provider: context.provider,
-    model: context.model,
-    cause,
-  });
+  return decodeEventStream(batches, new GeminiChunkDecoder(context), context);
 }

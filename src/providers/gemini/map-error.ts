@@ -7,7 +7,13 @@
 
 import { z } from 'zod';
 import { GatewayError, type ErrorCode } from '../../core/errors.ts';
-import type { ErrorOrigin } from '../openai/map-error.ts';
+import {
+  classifyHttpStatus,
+  httpErrorMessage,
+  MID_STREAM_ERROR_MESSAGE,
+  parseErrorBody,
+} from '../upstream-error.ts';
+import type { ErrorOrigin } from '../error-origin.ts';
 import { parseRetryAfterMs } from '../transport/retry-after.ts';
 
 export interface GeminiErrorInfo {
@@ -34,8 +40,6 @@ const errorBodySchema = z.object({
 const retryInfoSchema = z.object({ '@type': z.string(), retryDelay: z.string() });
 const errorInfoSchema = z.object({ '@type': z.string(), reason: z.string() });
 
-/** Longest slice of a non-JSON error body kept as the message. */
-const MAX_RAW_MESSAGE_CHARS = 500;
 /** Gemini's wording for a prompt over the model's input limit (an INVALID_ARGUMENT like any other). */
 const CONTEXT_LENGTH_MESSAGE = /input token count.*exceeds the maximum number of tokens/i;
 /** An invalid key is a 400 INVALID_ARGUMENT on Gemini, not a 401. */
@@ -80,12 +84,8 @@ export function mapHttpError(
   bodyText: string,
   origin: ErrorOrigin,
 ): GatewayError {
-  const info = readErrorInfo(parseJsonOrUndefined(bodyText));
-  const message =
-    info?.message ??
-    (bodyText.trim().length > 0
-      ? bodyText.slice(0, MAX_RAW_MESSAGE_CHARS)
-      : `The upstream returned HTTP ${status}`);
+  const info = readErrorInfo(parseErrorBody(bodyText));
+  const message = httpErrorMessage(info?.message, status, bodyText);
   return new GatewayError(classifyError(status, info), message, {
     upstreamStatus: status,
     upstreamCode: info?.status ?? info?.reason,
@@ -104,17 +104,13 @@ export function mapStreamError(info: GeminiErrorInfo, origin: ErrorOrigin): Gate
     status === undefined && info.status === undefined
       ? 'upstream_server_error'
       : classifyError(status ?? 500, info);
-  return new GatewayError(
-    code,
-    info.message ?? 'The upstream reported an error in the middle of the stream',
-    {
-      upstreamStatus: status,
-      upstreamCode: info.status ?? info.reason,
-      retryAfterMs: info.retryDelayMs,
-      provider: origin.provider,
-      model: origin.model,
-    },
-  );
+  return new GatewayError(code, info.message ?? MID_STREAM_ERROR_MESSAGE, {
+    upstreamStatus: status,
+    upstreamCode: info.status ?? info.reason,
+    retryAfterMs: info.retryDelayMs,
+    provider: origin.provider,
+    model: origin.model,
+  });
 }
 
 /** The google.rpc status name decides when present; the HTTP status otherwise. */
@@ -139,7 +135,7 @@ export function classifyError(httpStatus: number, info: GeminiErrorInfo | undefi
     case 'DEADLINE_EXCEEDED':
       return 'upstream_timeout';
     default:
-      return classifyHttpStatus(httpStatus, info);
+      return classifyByHttpStatus(httpStatus, info);
   }
 }
 
@@ -155,36 +151,14 @@ function invalidArgument(info: GeminiErrorInfo): ErrorCode {
   return 'upstream_bad_request';
 }
 
-function classifyHttpStatus(status: number, info: GeminiErrorInfo | undefined): ErrorCode {
+/** No status name this reads: the HTTP status decides, and a 4xx about the request reads like INVALID_ARGUMENT. */
+function classifyByHttpStatus(status: number, info: GeminiErrorInfo | undefined): ErrorCode {
   switch (status) {
     case 400:
     case 413:
     case 422:
       return info === undefined ? 'upstream_bad_request' : invalidArgument(info);
-    case 401:
-    case 403:
-      return 'upstream_auth_failed';
-    case 404:
-      return 'upstream_not_found';
-    case 408:
-    case 504:
-      return 'upstream_timeout';
-    case 429:
-      return 'upstream_rate_limited';
-    case 502:
-    case 503:
-      return 'upstream_unavailable';
     default:
-      if (status >= 500) return 'upstream_server_error';
-      if (status >= 400) return 'upstream_bad_request';
-      return 'upstream_bad_response'; // a 1xx/3xx where a final answer was expected
-  }
-}
-
-function parseJsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
+      return classifyHttpStatus(status);
   }
 }

@@ -7,6 +7,7 @@
  */
 
 import { newId } from '../../core/ids.ts';
+import { isAbsent, isObject, optional } from '../lenient-json.ts';
 
 export interface GeminiFunctionCall {
   readonly id?: string | null;
@@ -45,14 +46,6 @@ export interface GeminiResponse {
 
 export type ResponseReading =
   { readonly response: GeminiResponse; readonly problem?: undefined } | { readonly problem: string };
-
-type Fields = Record<string, unknown>;
-
-const isAbsent = (value: unknown): value is null | undefined => value === null || value === undefined;
-const isObject = (value: unknown): value is Fields =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const optional = (value: unknown, type: 'string' | 'number' | 'boolean'): boolean =>
-  isAbsent(value) || typeof value === type;
 
 const USAGE_FIELDS = [
   'promptTokenCount',

@@ -10,9 +10,9 @@ import { GatewayError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { ToolCall } from '../../core/request.ts';
 import type { ChatResponse } from '../../core/response.ts';
+import type { ErrorOrigin } from '../error-origin.ts';
 import { readLogprobs } from './convert-logprobs.ts';
 import { convertUsage, openAIUsageSchema } from './convert-usage.ts';
-import type { ErrorOrigin } from './map-error.ts';
 import { mapFinishReason } from './map-finish-reason.ts';
 
 const toolCallSchema = z.object({

@@ -12,13 +12,13 @@
  *   failure (reset, idle timeout, abort) is passed on with its own code.
  */
 
-import { GatewayError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { FinishReason, StreamPart, Usage } from '../../core/response.ts';
+import { BaseStreamDecoder, decodeEventStream } from '../stream-decoding.ts';
 import type { EventStreamEnd, ServerSentEvent } from '../transport/event-stream.ts';
 import { convertUsage } from './convert-usage.ts';
 import type { DecodeContext } from './decode-response.ts';
-import { mapStreamError, readErrorInfo, withOrigin } from './map-error.ts';
+import { mapStreamError, readErrorInfo } from './map-error.ts';
 import { readLogprobs } from './convert-logprobs.ts';
 import { mapFinishReason } from './map-finish-reason.ts';
 import { readChunk, type OpenAIChunk, type OpenAIToolCallDelta } from './read-chunk.ts';
@@ -33,30 +33,70 @@ interface ToolCallState {
 
 const MISSING_FINISH: FinishReason = { unified: 'other', raw: null };
 
-/** Turns parsed chunks into parts; pure state, no I/O, so it is tested chunk by chunk. */
-export class OpenAIChunkDecoder {
-  readonly #context: DecodeContext;
-  #started = false;
+/** Turns chunks into parts; pure state, no I/O. */
+export class OpenAIChunkDecoder extends BaseStreamDecoder<DecodeContext> {
   #textOpen = false;
   readonly #toolCalls: ToolCallState[] = [];
   #finishReason: FinishReason | undefined = undefined;
   #usage: Usage | undefined = undefined;
 
-  constructor(context: DecodeContext) {
-    this.#context = context;
+  applyEvent(event: ServerSentEvent, parts: StreamPart[]): boolean {
+    if (event.data === '[DONE]') {
+      this.complete(parts);
+      return true;
+    }
+    let json: unknown;
+    let parseError: unknown = undefined;
+    try {
+      json = JSON.parse(event.data);
+    } catch (error) {
+      parseError = error;
+    }
+    if (event.event === 'error' || (typeof json === 'object' && json !== null && 'error' in json)) {
+      const info = readErrorInfo(json) ?? {
+        message: event.data,
+        type: undefined,
+        code: undefined,
+        param: undefined,
+      };
+      this.fail(mapStreamError(info, this.context), parts);
+      return true;
+    }
+    if (parseError !== undefined) {
+      this.fail(this.badEvent('The upstream sent a stream chunk that is not valid JSON', parseError), parts);
+      return true;
+    }
+    const reading = readChunk(json);
+    if (reading.problem !== undefined) {
+      this.fail(
+        this.badEvent(`The upstream sent a stream chunk in an unexpected shape: ${reading.problem}`),
+        parts,
+      );
+      return true;
+    }
+    this.#applyChunk(reading.chunk, parts);
+    return false;
   }
 
-  get sawFinishReason(): boolean {
+  /** A body may end after a `finish_reason` without `[DONE]`: the answer is whole, only usage may be missing. */
+  protected bodyEndIsComplete(): boolean {
     return this.#finishReason !== undefined;
   }
 
-  applyChunk(chunk: OpenAIChunk, parts: StreamPart[]): void {
-    if (!this.#started) {
-      this.#started = true;
+  protected complete(parts: StreamPart[]): void {
+    this.ensureStarted(parts);
+    this.#closeOpenBlocks(parts);
+    if (this.#usage !== undefined) parts.push({ type: 'usage', usage: this.#usage });
+    parts.push({ type: 'finish', finishReason: this.#finishReason ?? MISSING_FINISH });
+  }
+
+  #applyChunk(chunk: OpenAIChunk, parts: StreamPart[]): void {
+    if (!this.started) {
+      this.started = true;
       parts.push({
         type: 'stream-start',
         id: chunk.id ?? '',
-        upstreamModel: chunk.model ?? this.#context.upstreamModel,
+        upstreamModel: chunk.model ?? this.context.upstreamModel,
         created: chunk.created ?? Math.floor(Date.now() / 1000),
       });
     }
@@ -86,19 +126,6 @@ export class OpenAIChunkDecoder {
       this.#closeOpenBlocks(parts);
       this.#finishReason = mapFinishReason(choice.finish_reason);
     }
-  }
-
-  /** The upstream said it is done: close what is open, report usage, finish. */
-  complete(parts: StreamPart[]): void {
-    this.#ensureStarted(parts);
-    this.#closeOpenBlocks(parts);
-    if (this.#usage !== undefined) parts.push({ type: 'usage', usage: this.#usage });
-    parts.push({ type: 'finish', finishReason: this.#finishReason ?? MISSING_FINISH });
-  }
-
-  fail(error: GatewayError, parts: StreamPart[]): void {
-    this.#ensureStarted(parts);
-    parts.push({ type: 'error', error });
   }
 
   #applyToolCall(delta: OpenAIToolCallDelta, position: number, parts: StreamPart[]): void {
@@ -142,120 +169,12 @@ export class OpenAIChunkDecoder {
       }
     }
   }
-
-  #ensureStarted(parts: StreamPart[]): void {
-    if (this.#started) return;
-    this.#started = true;
-    // Nothing valid arrived before the end or the error; describe the stream from what we know.
-    parts.push({
-      type: 'stream-start',
-      id: '',
-      upstreamModel: this.#context.upstreamModel,
-      created: Math.floor(Date.now() / 1000),
-    });
-  }
 }
 
 /** Decodes batches of events (one batch per network read, see `parseEventStreamBatches`) into parts. */
-export async function* decodeStream(
+export function decodeStream(
   batches: AsyncIterator<readonly ServerSentEvent[], EventStreamEnd, undefined>,
   context: DecodeContext,
 ): AsyncGenerator<StreamPart, void, undefined> {
-  const decoder = new OpenAIChunkDecoder(context);
-  const parts: StreamPart[] = [];
-  try {
-    for (;;) {
-      let step: IteratorResult<readonly ServerSentEvent[], EventStreamEnd>;
-      try {
-        step = await batches.next();
-      } catch (error) {
-        decoder.fail(withOrigin(error, context), parts);
-        yield* parts;
-        return;
-      }
-      if (step.done === true) {
-        if (decoder.sawFinishReason) decoder.complete(parts);
-        else decoder.fail(truncated(context), parts);
-        yield* parts;
-        return;
-      }
-      let ended = false;
-      for (const event of step.value) {
-        ended = decodeEvent(event, decoder, parts, context);
-        if (ended) break;
-      }
-      for (let index = 0; index < parts.length; index++) yield parts[index]!;
-      parts.length = 0;
-      if (ended) return;
-    }
-  } finally {
-    // Stopping early (error part, or the consumer left) must release the upstream connection.
-    await batches.return?.();
-  }
-}
-
-/** Applies one event; true when it ended the stream. */
-function decodeEvent(
-  event: ServerSentEvent,
-  decoder: OpenAIChunkDecoder,
-  parts: StreamPart[],
-  context: DecodeContext,
-): boolean {
-  if (event.data === '[DONE]') {
-    decoder.complete(parts);
-    return true;
-  }
-  let json: unknown;
-  let parseError: unknown = undefined;
-  try {
-    json = JSON.parse(event.data);
-  } catch (error) {
-    parseError = error;
-  }
-  if (event.event === 'error' || (typeof json === 'object' && json !== null && 'error' in json)) {
-    const info = readErrorInfo(json) ?? {
-      message: event.data,
-      type: undefined,
-      code: undefined,
-      param: undefined,
-    };
-    decoder.fail(mapStreamError(info, context), parts);
-    return true;
-  }
-  if (parseError !== undefined) {
-    decoder.fail(
-      badChunk('The upstream sent a stream chunk that is not valid JSON', context, parseError),
-      parts,
-    );
-    return true;
-  }
-  const reading = readChunk(json);
-  if (reading.problem !== undefined) {
-    decoder.fail(
-      badChunk(
-        `The upstream sent a stream chunk in an unexpected shape: ${reading.problem}`,
-        context,
-        undefined,
-      ),
-      parts,
-    );
-    return true;
-  }
-  decoder.applyChunk(reading.chunk, parts);
-  return false;
-}
-
-function truncated(context: DecodeContext): GatewayError {
-  return new GatewayError('stream_truncated', 'The upstream stream ended before the model finished', {
-    provider: context.provider,
-    model: context.model,
-  });
-}
-
-function badChunk(message: string, context: DecodeContext, cause: unknown): GatewayError {
-  return new GatewayError('upstream_bad_response', message, {
-    provider: context.provider,
-    model: context.model,
-    cause,
-  });
+  return decodeEventStream(batches, new OpenAIChunkDecoder(context), context);
 }

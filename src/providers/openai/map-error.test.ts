@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../core/errors.ts';
-import { mapHttpError, mapStreamError, withOrigin } from './map-error.ts';
+import { mapHttpError, mapStreamError } from './map-error.ts';
 
 const ORIGIN = { provider: 'openai-main', model: 'gpt-4o' };
 
@@ -99,21 +98,5 @@ describe('mapStreamError', () => {
       code: 'upstream_unavailable',
       details: { upstreamStatus: 503 },
     });
-  });
-});
-
-describe('withOrigin', () => {
-  it('adds provider and model to a transport error, keeping its code and cause chain', () => {
-    const reset = new GatewayError('upstream_connection_failed', 'reset');
-    const tagged = withOrigin(reset, ORIGIN);
-    expect(tagged).toMatchObject({ code: 'upstream_connection_failed', message: 'reset', details: ORIGIN });
-    expect(tagged.details.cause).toBe(reset);
-  });
-
-  it('leaves abort reasons and already-tagged errors untouched', () => {
-    const deadline = new GatewayError('deadline_exceeded', 'late');
-    expect(withOrigin(deadline, ORIGIN)).toBe(deadline);
-    const tagged = new GatewayError('upstream_timeout', 'slow', { provider: 'other' });
-    expect(withOrigin(tagged, ORIGIN)).toBe(tagged);
   });
 });

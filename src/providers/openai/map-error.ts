@@ -5,14 +5,15 @@
  */
 
 import { z } from 'zod';
-import { GatewayError, toGatewayError, type ErrorCode } from '../../core/errors.ts';
+import { GatewayError, type ErrorCode } from '../../core/errors.ts';
+import {
+  classifyHttpStatus,
+  httpErrorMessage,
+  MID_STREAM_ERROR_MESSAGE,
+  parseErrorBody,
+} from '../upstream-error.ts';
+import type { ErrorOrigin } from '../error-origin.ts';
 import { parseRetryAfterMs } from '../transport/retry-after.ts';
-
-/** Which provider and model a failure came from, kept in every error's details. */
-export interface ErrorOrigin {
-  readonly provider: string;
-  readonly model: string;
-}
 
 const errorObjectSchema = z.object({
   message: z.string().nullish(),
@@ -29,9 +30,6 @@ export interface UpstreamErrorInfo {
   readonly code: string | undefined;
   readonly param: string | undefined;
 }
-
-/** Longest slice of a non-JSON error body kept as the message. */
-const MAX_RAW_MESSAGE_CHARS = 500;
 
 const CONTENT_FILTER_CODES: ReadonlySet<string> = new Set(['content_filter', 'content_policy_violation']);
 const RATE_LIMIT_CODES: ReadonlySet<string> = new Set([
@@ -66,12 +64,8 @@ export function mapHttpError(
   bodyText: string,
   origin: ErrorOrigin,
 ): GatewayError {
-  const info = readErrorInfo(parseJsonOrUndefined(bodyText));
-  const message =
-    info?.message ??
-    (bodyText.trim().length > 0
-      ? bodyText.slice(0, MAX_RAW_MESSAGE_CHARS)
-      : `The upstream returned HTTP ${status}`);
+  const info = readErrorInfo(parseErrorBody(bodyText));
+  const message = httpErrorMessage(info?.message, status, bodyText);
   return new GatewayError(classifyHttpError(status, info), message, {
     upstreamStatus: status,
     upstreamCode: info?.code ?? info?.type,
@@ -88,47 +82,25 @@ export function mapStreamError(info: UpstreamErrorInfo, origin: ErrorOrigin): Ga
   const numericCode = info.code === undefined ? Number.NaN : Number(info.code);
   const status = numericCode >= 400 && numericCode < 600 ? numericCode : undefined;
   const code = status === undefined ? classifyStreamError(info) : classifyHttpError(status, info);
-  return new GatewayError(
-    code,
-    info.message ?? 'The upstream reported an error in the middle of the stream',
-    {
-      upstreamStatus: status,
-      upstreamCode: info.code ?? info.type,
-      param: info.param,
-      provider: origin.provider,
-      model: origin.model,
-    },
-  );
+  return new GatewayError(code, info.message ?? MID_STREAM_ERROR_MESSAGE, {
+    upstreamStatus: status,
+    upstreamCode: info.code ?? info.type,
+    param: info.param,
+    provider: origin.provider,
+    model: origin.model,
+  });
 }
 
 export function classifyHttpError(status: number, info: UpstreamErrorInfo | undefined): ErrorCode {
-  if (status === 400 || status === 413 || status === 422) {
-    const specific = requestRejection(info);
-    if (specific !== undefined) return specific;
-    return 'upstream_bad_request';
-  }
   switch (status) {
-    case 401:
-    case 403:
-      return 'upstream_auth_failed';
-    case 404:
-      return 'upstream_not_found';
-    case 408:
-    case 504:
-      return 'upstream_timeout';
-    case 429:
-      return 'upstream_rate_limited';
-    case 500:
-      return 'upstream_server_error';
-    case 502:
-    case 503:
-      return 'upstream_unavailable';
+    case 400:
+    case 413:
+    case 422:
+      return requestRejection(info) ?? 'upstream_bad_request';
     case 529:
       return 'upstream_overloaded';
     default:
-      if (status >= 500) return 'upstream_server_error';
-      if (status >= 400) return 'upstream_bad_request';
-      return 'upstream_bad_response'; // a 1xx/3xx where a final answer was expected
+      return classifyHttpStatus(status);
   }
 }
 
@@ -150,29 +122,4 @@ function requestRejection(info: UpstreamErrorInfo | undefined): ErrorCode | unde
   if (info.message !== undefined && CONTEXT_LENGTH_MESSAGE.test(info.message))
     return 'context_length_exceeded';
   return undefined;
-}
-
-/**
- * Transport errors do not know which provider they came from; add it so logs and attempts can tell.
- * Abort reasons pass unchanged: the caller may recognise its own deadline error by identity.
- */
-export function withOrigin(error: unknown, origin: ErrorOrigin): GatewayError {
-  const gatewayError = toGatewayError(error);
-  if (gatewayError.details.provider !== undefined) return gatewayError;
-  if (gatewayError.code === 'client_closed_request' || gatewayError.code === 'deadline_exceeded')
-    return gatewayError;
-  return new GatewayError(gatewayError.code, gatewayError.message, {
-    ...gatewayError.details,
-    provider: origin.provider,
-    model: origin.model,
-    cause: gatewayError.details.cause ?? gatewayError,
-  });
-}
-
-function parseJsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -5,6 +5,7 @@
  * answer, so this replaces a schema library on the hot path; whole responses still use zod.
  */
 
+import { isAbsent, isObject, optional } from '../lenient-json.ts';
 import type { OpenAIUsage } from './convert-usage.ts';
 
 export interface OpenAIToolCallDelta {
@@ -34,14 +35,6 @@ export interface OpenAIChunk {
 
 export type ChunkReading =
   { readonly chunk: OpenAIChunk; readonly problem?: undefined } | { readonly problem: string };
-
-type Fields = Record<string, unknown>;
-
-const isAbsent = (value: unknown): value is null | undefined => value === null || value === undefined;
-const isObject = (value: unknown): value is Fields =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const optional = (value: unknown, type: 'string' | 'number'): boolean =>
-  isAbsent(value) || typeof value === type;
 
 function usageProblem(usage: unknown): string | undefined {
   if (isAbsent(usage)) return undefined;
