@@ -71,3 +71,10 @@ export type StreamPart =
   | { readonly type: 'error'; readonly error: GatewayError };
 
 export type StreamPartType = StreamPart['type'];
+
+/**
+ * The parts decoded from one upstream network read, in order. Streams travel in batches so each stage
+ * pays one await per read, not per part: a fast upstream delivers a whole answer in one or two reads.
+ * A batch is never empty and never reused once the next one is asked for.
+ */
+export type StreamBatch = readonly StreamPart[];

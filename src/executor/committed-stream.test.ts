@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../core/errors.ts';
-import type { StreamPart } from '../core/response.ts';
+import type { StreamBatch, StreamPart } from '../core/response.ts';
 import { CommittedStream } from './committed-stream.ts';
 
-function upstream(parts: StreamPart[]): AsyncIterator<StreamPart> & { returned: boolean } {
+/** An upstream delivering one part per batch, unless batches are given. */
+function upstream(parts: StreamPart[], batches: StreamBatch[] = parts.map((part) => [part])) {
   let index = 0;
   const iterator = {
     returned: false,
-    next: async (): Promise<IteratorResult<StreamPart>> =>
-      index < parts.length ? { done: false, value: parts[index++]! } : { done: true, value: undefined },
-    return: async (): Promise<IteratorResult<StreamPart>> => {
+    next: async (): Promise<IteratorResult<StreamBatch>> =>
+      index < batches.length ? { done: false, value: batches[index++]! } : { done: true, value: undefined },
+    return: async (): Promise<IteratorResult<StreamBatch>> => {
       iterator.returned = true;
       return { done: true, value: undefined };
     },
@@ -17,10 +18,14 @@ function upstream(parts: StreamPart[]): AsyncIterator<StreamPart> & { returned: 
   return iterator;
 }
 
-async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
+async function collectBatches(stream: AsyncIterable<StreamBatch>): Promise<StreamBatch[]> {
+  const batches: StreamBatch[] = [];
+  for await (const batch of stream) batches.push(batch);
+  return batches;
+}
+
+async function collect(stream: AsyncIterable<StreamBatch>): Promise<StreamPart[]> {
+  return (await collectBatches(stream)).flat();
 }
 
 const start: StreamPart = { type: 'stream-start', id: 'x', upstreamModel: 'm', created: 1 };
@@ -78,12 +83,23 @@ describe('CommittedStream', () => {
 
   it('releases the upstream when the consumer stops early', async () => {
     const rest = upstream([{ type: 'text-delta', text: 'b' }, finish]);
-    for await (const part of new CommittedStream([start], rest, () => ({
+    for await (const batch of new CommittedStream([start], rest, () => ({
       inputTokens: 0,
       outputTokens: 0,
     }))) {
-      if (part.type === 'stream-start') break;
+      if (batch[0]?.type === 'stream-start') break;
     }
     expect(rest.returned).toBe(true);
+  });
+
+  it('passes each upstream batch through whole: one step per network read, not per part', async () => {
+    const delta: StreamPart = { type: 'text-delta', text: 'b' };
+    const usage: StreamPart = { type: 'usage', usage: { inputTokens: 1, outputTokens: 2 } };
+    const batches = await collectBatches(
+      new CommittedStream([start, delta], upstream([], [[delta, delta, usage, finish]]), () => {
+        throw new Error('must not estimate');
+      }),
+    );
+    expect(batches.map((batch) => batch.length)).toEqual([2, 4]);
   });
 });

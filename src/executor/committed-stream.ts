@@ -1,20 +1,20 @@
 /**
- * The stream handed to the server once an attempt has committed: the parts read before commit, then the
- * rest of the upstream's parts, plus an estimated `usage` part if the upstream never reported one.
+ * The stream handed to the server once an attempt has committed: the parts read before commit as one
+ * batch, then the rest of the upstream's batches, plus an estimated `usage` part if the upstream never
+ * reported one.
  *
- * A plain iterator rather than an async generator: every part of every stream passes through here, and
- * a generator costs several promise hops per part where this costs one.
+ * A plain iterator rather than an async generator: every batch of every stream passes through here, and
+ * a generator costs several promise hops per step where this costs one.
  */
 
-import type { Usage, StreamPart } from '../core/response.ts';
+import type { StreamBatch, StreamPart, Usage } from '../core/response.ts';
 
 const FINISHED: IteratorReturnResult<undefined> = { done: true, value: undefined };
 const FINISHED_PROMISE = Promise.resolve(FINISHED);
 
-export class CommittedStream implements AsyncIterableIterator<StreamPart, undefined> {
-  readonly #head: readonly StreamPart[];
-  #headIndex = 0;
-  readonly #rest: AsyncIterator<StreamPart>;
+export class CommittedStream implements AsyncIterableIterator<StreamBatch, undefined> {
+  #head: StreamBatch | undefined;
+  readonly #rest: AsyncIterator<StreamBatch>;
   readonly #estimateUsage: (outputText: string) => Usage;
   #sawUsage = false;
   #finished = false;
@@ -22,8 +22,8 @@ export class CommittedStream implements AsyncIterableIterator<StreamPart, undefi
   #output = '';
 
   constructor(
-    head: readonly StreamPart[],
-    rest: AsyncIterator<StreamPart>,
+    head: StreamBatch,
+    rest: AsyncIterator<StreamBatch>,
     estimateUsage: (outputText: string) => Usage,
   ) {
     this.#head = head;
@@ -35,40 +35,38 @@ export class CommittedStream implements AsyncIterableIterator<StreamPart, undefi
     return this;
   }
 
-  next(): Promise<IteratorResult<StreamPart, undefined>> {
-    if (this.#headIndex < this.#head.length) {
-      const part = this.#head[this.#headIndex++]!;
-      this.#observe(part);
-      return Promise.resolve({ done: false, value: part });
+  next(): Promise<IteratorResult<StreamBatch, undefined>> {
+    const head = this.#head;
+    if (head !== undefined) {
+      this.#head = undefined;
+      return Promise.resolve(this.#observed(head));
     }
     if (this.#finished) return FINISHED_PROMISE;
-    return this.#rest.next().then(this.#afterUpstreamPart);
+    return this.#rest.next().then(this.#afterUpstreamBatch);
   }
 
-  return(): Promise<IteratorResult<StreamPart, undefined>> {
+  return(): Promise<IteratorResult<StreamBatch, undefined>> {
     if (this.#finished) return FINISHED_PROMISE;
     this.#finished = true;
     return Promise.resolve(this.#rest.return?.()).then(() => FINISHED);
   }
 
-  readonly #afterUpstreamPart = (
-    result: IteratorResult<StreamPart>,
-  ): IteratorResult<StreamPart, undefined> => {
+  readonly #afterUpstreamBatch = (
+    result: IteratorResult<StreamBatch>,
+  ): IteratorResult<StreamBatch, undefined> => {
     if (result.done === true) {
       this.#finished = true;
       if (this.#sawUsage) return FINISHED;
       this.#sawUsage = true;
-      return { done: false, value: { type: 'usage', usage: this.#estimateUsage(this.#output) } };
+      return { done: false, value: [{ type: 'usage', usage: this.#estimateUsage(this.#output) }] };
     }
-    const part = result.value;
-    this.#observe(part);
-    if (part.type === 'error') {
-      // Nothing follows an error; release the upstream now rather than waiting for the consumer.
-      this.#finished = true;
-      void this.#rest.return?.();
-    }
-    return result;
+    return this.#observed(result.value);
   };
+
+  #observed(batch: StreamBatch): IteratorResult<StreamBatch, undefined> {
+    for (const part of batch) this.#observe(part);
+    return { done: false, value: batch };
+  }
 
   #observe(part: StreamPart): void {
     switch (part.type) {
@@ -80,6 +78,13 @@ export class CommittedStream implements AsyncIterableIterator<StreamPart, undefi
         break;
       case 'tool-call-delta':
         this.#output += part.argumentsDelta;
+        break;
+      case 'error':
+        // Nothing follows an error; release the upstream now rather than waiting for the consumer.
+        if (!this.#finished) {
+          this.#finished = true;
+          void this.#rest.return?.();
+        }
         break;
       default:
         break;

@@ -10,7 +10,7 @@
 import { AllAttemptsFailedError, GatewayError, toGatewayError, type AttemptFailure } from '../core/errors.ts';
 import type { ResolvedModel } from '../core/model.ts';
 import type { ChatRequest } from '../core/request.ts';
-import type { ChatResponse, StreamPart } from '../core/response.ts';
+import type { ChatResponse, StreamBatch, StreamPart } from '../core/response.ts';
 import type { ResolvedProvider } from '../config/resolved.ts';
 import type { CallContext, ProviderAdapter } from '../providers/contract.ts';
 import type { ExecutionPlan } from '../routing/plan.ts';
@@ -40,8 +40,8 @@ export interface GenerateOutcome extends Served {
 }
 
 export interface StreamOutcome extends Served {
-  /** Parts of the committed attempt; ends with `finish` or `error`, with `usage` always present. */
-  readonly parts: AsyncIterable<StreamPart>;
+  /** Parts of the committed attempt, in batches; ends with `finish` or `error`, `usage` always present. */
+  readonly parts: AsyncIterable<StreamBatch>;
 }
 
 const NOTHING_DROPPED: readonly RequestFeature[] = Object.freeze([]);
@@ -171,19 +171,22 @@ export function createExecutor(
           Symbol.asyncIterator
         ]();
         const head: StreamPart[] = [];
-        for (;;) {
+        let committed = false;
+        while (!committed) {
           const next = await iterator.next();
           if (next.done === true)
             throw new GatewayError('stream_truncated', 'the upstream stream ended before any output', {
               provider: target.model.provider,
               model: target.model.id,
             });
-          if (next.value.type === 'error') {
-            await iterator.return?.();
-            throw next.value.error;
+          for (const part of next.value) {
+            if (part.type === 'error' && !committed) {
+              await iterator.return?.();
+              throw part.error;
+            }
+            head.push(part);
+            committed ||= commits(part);
           }
-          head.push(next.value);
-          if (commits(next.value)) break;
         }
         return new CommittedStream(head, iterator, (output) => estimateUsage(fitted, target.model, output));
       });

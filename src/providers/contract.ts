@@ -6,13 +6,14 @@
  * - `generate()` resolves with a complete response or rejects with a `GatewayError`.
  * - `stream()` rejects with a `GatewayError` if the upstream fails before the stream begins (bad status,
  *   connect error, timeout), so the executor can still fall back invisibly. Once it resolves, the
- *   iterable yields `stream-start` first and ends with exactly one `finish` or one `error` part; a body
- *   that ends without the format's end marker yields `error` with code `stream_truncated`.
+ *   iterable yields batches of parts (core/response.ts `StreamBatch`): `stream-start` first, and exactly
+ *   one `finish` or one `error` part last; a body that ends without the format's end marker yields
+ *   `error` with code `stream_truncated`.
  * - Aborting `context.signal` aborts the upstream call promptly.
  */
 
 import type { ChatRequest } from '../core/request.ts';
-import type { ChatResponse, StreamPart } from '../core/response.ts';
+import type { ChatResponse, StreamBatch } from '../core/response.ts';
 import type { ModelCapabilities, ResolvedModel } from '../core/model.ts';
 
 export const PROVIDER_CONTRACT_VERSION = 1;
@@ -56,7 +57,7 @@ export interface ProviderAdapter {
     request: ChatRequest,
     model: ResolvedModel,
     context: CallContext,
-  ): Promise<AsyncIterable<StreamPart>>;
+  ): Promise<AsyncIterable<StreamBatch>>;
   /** Readiness: can this provider take traffic (its dependencies initialised)? Cheap, no upstream call. */
   ready(): boolean;
   close(): Promise<void>;

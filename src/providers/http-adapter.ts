@@ -9,7 +9,7 @@ import type { ResolvedProvider } from '../config/resolved.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { ModelCapabilities, ResolvedModel } from '../core/model.ts';
 import type { ChatRequest } from '../core/request.ts';
-import type { ChatResponse, StreamPart } from '../core/response.ts';
+import type { ChatResponse, StreamBatch } from '../core/response.ts';
 import { isJson, narrowCapabilities, staticHeaders, withExtraHeaders } from './adapter-support.ts';
 import {
   PROVIDER_CONTRACT_VERSION,
@@ -46,7 +46,7 @@ export interface WireFormat<Context extends StreamDecodeContext> {
     origin: ErrorOrigin,
   ): GatewayError;
   decodeResponse(body: unknown, context: Context, upstreamStatus: number): ChatResponse;
-  decodeStream(batches: EventBatches, context: Context): AsyncIterable<StreamPart>;
+  decodeStream(batches: EventBatches, context: Context): AsyncIterable<StreamBatch>;
   /**
    * The error a 2xx JSON body describes when it came where an event stream was asked for (some proxies
    * answer a stream request so); undefined when the format does not recognise it as an error.
@@ -130,7 +130,7 @@ export function createHttpAdapter<Context extends StreamDecodeContext>(
       return wire.decodeResponse(json, context, response.status);
     },
 
-    async stream(request, model, call): Promise<AsyncIterable<StreamPart>> {
+    async stream(request, model, call): Promise<AsyncIterable<StreamBatch>> {
       const context = wire.decodeContext(request, model);
       const response = await send(request, model, call, context, true);
       if (isJson(response.headers)) throw await jsonInsteadOfStream(response, context);

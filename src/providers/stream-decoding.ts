@@ -8,7 +8,7 @@
  */
 
 import { GatewayError } from '../core/errors.ts';
-import type { StreamPart } from '../core/response.ts';
+import type { StreamBatch, StreamPart } from '../core/response.ts';
 import { withOrigin, type ErrorOrigin } from './error-origin.ts';
 import type { EventStreamEnd, ServerSentEvent } from './transport/event-stream.ts';
 
@@ -89,28 +89,29 @@ export abstract class BaseStreamDecoder<Context extends StreamDecodeContext> imp
 }
 
 /**
- * Decodes batches of events (one batch per network read, see `parseEventStreamBatches`) into parts.
- * The hot path allocates nothing per part: one array is reused for every batch and yielded by index.
+ * Decodes batches of events (one batch per network read, see `parseEventStreamBatches`) into batches of
+ * parts: one await and one yield per read, however many events it carried. A read that produced no part
+ * (a ping, a usage-only chunk kept for the end) yields nothing.
  */
 export async function* decodeEventStream(
   batches: AsyncIterator<readonly ServerSentEvent[], EventStreamEnd, undefined>,
   decoder: StreamDecoder,
   origin: ErrorOrigin,
-): AsyncGenerator<StreamPart, void, undefined> {
-  const parts: StreamPart[] = [];
+): AsyncGenerator<StreamBatch, void, undefined> {
   try {
     for (;;) {
+      const parts: StreamPart[] = [];
       let step: IteratorResult<readonly ServerSentEvent[], EventStreamEnd>;
       try {
         step = await batches.next();
       } catch (error) {
         decoder.fail(withOrigin(error, origin), parts);
-        yield* parts;
+        yield parts;
         return;
       }
       if (step.done === true) {
         decoder.endOfBody(parts);
-        yield* parts;
+        yield parts;
         return;
       }
       let ended = false;
@@ -118,8 +119,7 @@ export async function* decodeEventStream(
         ended = decoder.applyEvent(event, parts);
         if (ended) break;
       }
-      for (let index = 0; index < parts.length; index++) yield parts[index]!;
-      parts.length = 0;
+      if (parts.length > 0) yield parts;
       if (ended) return;
     }
   } finally {

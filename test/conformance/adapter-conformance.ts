@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedProvider } from '../../src/config/resolved.ts';
 import { GatewayError } from '../../src/core/errors.ts';
 import type { ModelCapabilities } from '../../src/core/model.ts';
-import type { FinishReason } from '../../src/core/response.ts';
+import type { FinishReason, StreamPart } from '../../src/core/response.ts';
 import type { CallContext } from '../../src/providers/contract.ts';
 import { PROVIDER_CONTRACT_VERSION } from '../../src/providers/contract.ts';
 import { createHttpTransport, type HttpTransport } from '../../src/providers/transport/http-transport.ts';
@@ -343,10 +343,10 @@ export function runAdapterConformance(target: ConformanceTarget): void {
         const arrived = server.nextRequest();
         const stream = await adapter().stream(TEXT_REQUEST, model, context(controller.signal));
         const recorded = await arrived;
-        const parts = [];
-        for await (const part of stream) {
-          parts.push(part);
-          if (part.type === 'text-delta') controller.abort();
+        const parts: StreamPart[] = [];
+        for await (const batch of stream) {
+          parts.push(...batch);
+          if (batch.some((part) => part.type === 'text-delta')) controller.abort();
         }
         expectWellFormed(parts);
         expect(lastPart(parts)).toMatchObject({ type: 'error', error: { code: 'client_closed_request' } });

@@ -1,11 +1,15 @@
 /** Reading a canonical stream in tests, and checking the contract's shape rules on it. */
 
 import { expect } from 'vitest';
-import type { StreamPart } from '../../src/core/response.ts';
+import type { StreamBatch, StreamPart } from '../../src/core/response.ts';
 
-export async function collectParts(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+/** Every part of a stream, in order; batches must be non-empty, as the contract says. */
+export async function collectParts(stream: AsyncIterable<StreamBatch>): Promise<StreamPart[]> {
   const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
+  for await (const batch of stream) {
+    expect(batch.length, 'an empty batch').toBeGreaterThan(0);
+    parts.push(...batch);
+  }
   return parts;
 }
 

@@ -63,7 +63,7 @@ async function decode(
   ending: { throws?: GatewayError } = {},
 ): Promise<StreamPart[]> {
   const parts: StreamPart[] = [];
-  for await (const part of decodeStream(source(events, ending), context)) parts.push(part);
+  for await (const batch of decodeStream(source(events, ending), context)) parts.push(...batch);
   return parts;
 }
 
@@ -258,7 +258,7 @@ describe('decodeStream', () => {
     const failure = new GatewayError('upstream_timeout', 'idle');
     const events = source([messageStart(), textDelta(0, 'x')], { throws: failure });
     const parts: StreamPart[] = [];
-    for await (const part of decodeStream(events, CONTEXT)) parts.push(part);
+    for await (const batch of decodeStream(events, CONTEXT)) parts.push(...batch);
     expect(lastError(parts).code).toBe('upstream_timeout');
     expect(lastError(parts).details.provider).toBe('anthropic-main');
     expect(events.closed).toBe(true);
@@ -267,7 +267,7 @@ describe('decodeStream', () => {
   it('stops reading at message_stop', async () => {
     const events = source([messageStart(), messageDelta('max_tokens'), messageStop, textDelta(0, 'late')]);
     const parts: StreamPart[] = [];
-    for await (const part of decodeStream(events, CONTEXT)) parts.push(part);
+    for await (const batch of decodeStream(events, CONTEXT)) parts.push(...batch);
     expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: { unified: 'length', raw: 'max_tokens' } });
     expect(events.closed).toBe(true);
   });

@@ -14,7 +14,7 @@
  */
 
 import { newId } from '../../core/ids.ts';
-import type { FinishReason, StreamPart } from '../../core/response.ts';
+import type { FinishReason, StreamBatch, StreamPart } from '../../core/response.ts';
 import { BaseStreamDecoder, decodeEventStream } from '../stream-decoding.ts';
 import type { EventStreamEnd, ServerSentEvent } from '../transport/event-stream.ts';
 import { convertUsage, type AnthropicUsage } from './convert-usage.ts';
@@ -240,6 +240,6 @@ export class AnthropicEventDecoder extends BaseStreamDecoder<DecodeContext> {
 export function decodeStream(
   batches: AsyncIterator<readonly ServerSentEvent[], EventStreamEnd, undefined>,
   context: DecodeContext,
-): AsyncGenerator<StreamPart, void, undefined> {
+): AsyncGenerator<StreamBatch, void, undefined> {
   return decodeEventStream(batches, new AnthropicEventDecoder(context), context);
 }

@@ -5,7 +5,7 @@ import type { ResolvedProvider } from '../../config/resolved.ts';
 import { GatewayError } from '../../core/errors.ts';
 import type { ResolvedModel } from '../../core/model.ts';
 import type { ChatRequest, Message } from '../../core/request.ts';
-import type { StreamPart } from '../../core/response.ts';
+import type { StreamBatch, StreamPart } from '../../core/response.ts';
 import { SIM_TIER_PROFILES } from '../../sim/profiles.ts';
 import type { CallContext, ProviderAdapter } from '../contract.ts';
 import { createSimAdapter } from '../sim/adapter.ts';
@@ -68,9 +68,9 @@ function context(fault?: string): CallContext {
   };
 }
 
-async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+async function collect(stream: AsyncIterable<StreamBatch>): Promise<StreamPart[]> {
   const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
+  for await (const batch of stream) parts.push(...batch);
   return parts;
 }
 

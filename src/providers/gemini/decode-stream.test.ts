@@ -50,7 +50,7 @@ function events(
 
 async function decode(source: AsyncIterator<readonly ServerSentEvent[], EventStreamEnd, undefined>) {
   const parts: StreamPart[] = [];
-  for await (const part of decodeStream(source, CONTEXT)) parts.push(part);
+  for await (const batch of decodeStream(source, CONTEXT)) parts.push(...batch);
   return parts;
 }
 

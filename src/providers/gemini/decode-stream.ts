@@ -13,7 +13,7 @@
  */
 
 import type { GatewayError } from '../../core/errors.ts';
-import type { FinishReason, StreamPart, Usage } from '../../core/response.ts';
+import type { FinishReason, StreamBatch, StreamPart, Usage } from '../../core/response.ts';
 import { BaseStreamDecoder, decodeEventStream } from '../stream-decoding.ts';
 import type { EventStreamEnd, ServerSentEvent } from '../transport/event-stream.ts';
 import { convertUsage } from './convert-usage.ts';
@@ -148,6 +148,6 @@ export class GeminiChunkDecoder extends BaseStreamDecoder<DecodeContext> {
 export function decodeStream(
   batches: AsyncIterator<readonly ServerSentEvent[], EventStreamEnd, undefined>,
   context: DecodeContext,
-): AsyncGenerator<StreamPart, void, undefined> {
+): AsyncGenerator<StreamBatch, void, undefined> {
   return decodeEventStream(batches, new GeminiChunkDecoder(context), context);
 }

@@ -50,7 +50,7 @@ async function decode(
   source: AsyncIterator<readonly ServerSentEvent[], EventStreamEnd, undefined>,
 ): Promise<StreamPart[]> {
   const parts: StreamPart[] = [];
-  for await (const part of decodeStream(source, CONTEXT)) parts.push(part);
+  for await (const batch of decodeStream(source, CONTEXT)) parts.push(...batch);
   return parts;
 }
 
@@ -265,8 +265,8 @@ describe('decodeStream', () => {
 
   it('closes the event source when the consumer stops early', async () => {
     const source = events([chunk({ content: 'a' }), chunk({ content: 'b' }), chunk({}, 'stop')]);
-    for await (const part of decodeStream(source, CONTEXT)) {
-      if (part.type === 'text-delta') break;
+    for await (const batch of decodeStream(source, CONTEXT)) {
+      if (batch.some((part) => part.type === 'text-delta')) break;
     }
     expect(source.closed).toBe(true);
   });

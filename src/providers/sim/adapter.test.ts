@@ -90,8 +90,8 @@ describe('sim adapter', () => {
 
   it('streams parts from stream-start to finish', async () => {
     const parts: StreamPart[] = [];
-    for await (const part of await adapter.stream({ ...request, stream: true }, model, context()))
-      parts.push(part);
+    for await (const batch of await adapter.stream({ ...request, stream: true }, model, context()))
+      parts.push(...batch);
     expect(parts[0]?.type).toBe('stream-start');
     expect(parts.filter((part) => part.type === 'text-delta')).toHaveLength(10);
     expect(parts.at(-1)?.type).toBe('finish');
@@ -113,7 +113,7 @@ describe('sim adapter', () => {
       model,
       context({ 'x-sim-fault': fault }),
     );
-    for await (const part of stream) parts.push(part);
+    for await (const batch of stream) parts.push(...batch);
     return parts;
   }
 

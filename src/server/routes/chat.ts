@@ -40,15 +40,21 @@ export function chatHandler(services: GatewayServices, protocol: ClientProtocol)
     const encoder = protocol.createStreamEncoder(chat);
     let failed = false;
     try {
-      for await (const part of outcome.parts) {
-        if (part.type === 'error') {
-          failed = true;
-          services.logger.warn(
-            { requestId: request.id, code: part.error.code, err: part.error.message },
-            'stream failed after commit',
-          );
+      for await (const batch of outcome.parts) {
+        // One string and one write per upstream read, however many parts it carried.
+        let text = '';
+        for (const part of batch) {
+          text += encoder.encode(part);
+          if (part.type === 'error') {
+            failed = true;
+            services.logger.warn(
+              { requestId: request.id, code: part.error.code, err: part.error.message },
+              'stream failed after commit',
+            );
+            break;
+          }
         }
-        await writer.write(encoder.encode(part));
+        await writer.write(text);
         if (failed) break;
       }
     } catch (thrown) {
