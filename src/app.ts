@@ -1,6 +1,6 @@
 /**
  * The one wiring file: each stage is built from the one before it. Reading top to bottom is reading
- * the request's path: config → providers → routing → executor → HTTP.
+ * the request's path: config → providers → signals → routing → executor → HTTP.
  */
 
 import type { Logger } from 'pino';
@@ -9,8 +9,13 @@ import { createExecutor } from './executor/execute.ts';
 import { PROVIDER_FACTORIES } from './providers/factories.ts';
 import { createAdapters } from './providers/registry.ts';
 import { createHttpTransport } from './providers/transport/http-transport.ts';
+import { createSignalRegistry } from './features/signals/index.ts';
 import { createPlanner } from './routing/plan.ts';
+import { createRequestStore } from './telemetry/request-store.ts';
 import { createHttpServer, type GatewayHttpServer } from './server/http-server.ts';
+
+/** Recent requests whose routing record `GET /v1/requests/{id}` can return (a few KB each). */
+const REQUEST_RECORDS_KEPT = 10_000;
 
 export interface Gateway {
   readonly server: GatewayHttpServer;
@@ -24,11 +29,14 @@ export async function createGateway(config: ResolvedConfig, logger: Logger): Pro
   let accepting = true;
   const transport = createHttpTransport();
   const adapters = await createAdapters(config.providers, PROVIDER_FACTORIES, { transport });
+  const signals = createSignalRegistry();
   const planner = createPlanner(config);
   const executor = createExecutor(adapters, config.providers);
   const server = createHttpServer({
     config,
+    signals,
     planner,
+    requests: createRequestStore(REQUEST_RECORDS_KEPT),
     executor,
     adapters,
     logger,

@@ -25,6 +25,9 @@ describe('the built-in default config', () => {
       strategy: 'fallback',
       targets: ['sim-mid', 'sim-strong'],
       onUnsupported: 'strict',
+      match: undefined,
+      pinned: false,
+      requireTags: [],
     });
     expect([...config.routes.keys()]).toEqual(['default', 'fast', 'strong', 'long']);
     expect(config.inactiveProviders.map((provider) => provider.name)).toEqual([

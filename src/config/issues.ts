@@ -18,6 +18,8 @@ export interface PendingIssue {
   readonly message: string;
   /** Point at the key itself rather than its value (for unknown keys). */
   readonly atKey?: boolean;
+  /** Point this many characters into a single-line string value (an error inside a rule). */
+  readonly valueOffset?: number;
 }
 
 export class ConfigError extends Error {

@@ -59,6 +59,7 @@ describe('a valid config', () => {
         assistantPrefill: true,
       },
       tokenizer: 'estimate',
+      tags: [],
       source: 'config',
     });
     expect(config.routes.get('main')).toEqual({
@@ -66,6 +67,9 @@ describe('a valid config', () => {
       strategy: 'single',
       targets: ['small'],
       onUnsupported: 'strict',
+      match: undefined,
+      pinned: false,
+      requireTags: [],
     });
     expect(config.defaultRoute).toBe('main');
     expect(config.inactiveProviders).toEqual([]);

@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { SignalCatalog } from '../features/signal-types.ts';
+import { createSignalRegistry } from '../features/signals/index.ts';
 import { SIM_TIER_PROFILES } from '../sim/profiles.ts';
 import { deepFreeze } from './freeze.ts';
 import { interpolateEnv, isPlainObject, type Environment } from './interpolate.ts';
@@ -64,6 +66,8 @@ export interface LoadConfigTextOptions {
   readonly env?: Environment;
   /** Named in error messages, e.g. the file path. */
   readonly source?: string;
+  /** The signals rules may read; default the built-in request signals. */
+  readonly signals?: SignalCatalog;
 }
 
 /** Resolve config from YAML text (what loadConfig does after reading the file). */
@@ -103,6 +107,7 @@ export async function loadConfigText(
     inactiveProviders,
     dormantModels: split.dormantModels,
     simTiers: SIM_TIER_PROFILES,
+    signals: options.signals ?? createSignalRegistry(),
   });
   if (!result.ok) return fail(result.issues.map(parsed.locate));
   return deepFreeze(result.config);

@@ -68,6 +68,7 @@ export async function resolveModel(
     pricing: pricing.value,
     capabilities: resolveCapabilities(document.capabilities, catalog),
     tokenizer: document.tokenizer ?? inferTokenizer(upstreamModel),
+    tags: [...new Set([...providerDocument.tags, ...document.tags])],
     source: overallSource(window.source, pricing.source),
   };
 }

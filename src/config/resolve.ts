@@ -5,7 +5,15 @@
 
 import type { ResolvedModel } from '../core/model.ts';
 import { knownList, type PendingIssue } from './issues.ts';
-import type { ResolvedConfig, ResolvedProvider, ResolvedRoute, SimModelProfile } from './resolved.ts';
+import type { SignalCatalog } from '../features/signal-types.ts';
+import { compileRule, RuleError } from '../routing/rules/index.ts';
+import type {
+  ResolvedConfig,
+  ResolvedProvider,
+  ResolvedRoute,
+  RouteRule,
+  SimModelProfile,
+} from './resolved.ts';
 import { resolveModel } from './resolve-models.ts';
 import { resolveProvider } from './resolve-providers.ts';
 import type { ConfigDocument } from './schema.ts';
@@ -18,6 +26,8 @@ export interface ResolveInput {
   /** Model id → inactive provider, for models set aside with their provider (not in `document`). */
   readonly dormantModels: ReadonlyMap<string, string>;
   readonly simTiers: Readonly<Record<string, SimModelProfile>>;
+  /** The signals `match` rules may read, for type-checking them. */
+  readonly signals: SignalCatalog;
 }
 
 export type ResolveResult =
@@ -55,6 +65,9 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
         strategy,
         targets,
         onUnsupported: route.on_unsupported ?? document.on_unsupported,
+        match: compileMatch(route.match, index, input.signals, issues),
+        pinned: route.pin,
+        requireTags: route.require_tags,
       });
     } else if (route.name === defaultRoute && issues.length === 0) {
       issues.push({
@@ -84,6 +97,27 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
       inactiveProviders: [...inactiveProviders].map(([name, missingEnv]) => ({ name, missingEnv })),
     },
   };
+}
+
+/** A route's `match`, compiled now so a bad rule fails the load with its position, not a request. */
+function compileMatch(
+  source: string | undefined,
+  routeIndex: number,
+  signals: SignalCatalog,
+  issues: PendingIssue[],
+): RouteRule | undefined {
+  if (source === undefined) return undefined;
+  try {
+    return compileRule(source, signals);
+  } catch (error) {
+    if (!(error instanceof RuleError)) throw error;
+    issues.push({
+      path: ['routes', routeIndex, 'match'],
+      message: `${error.message} (at ${error.line}:${error.column} of the rule)`,
+      valueOffset: error.offset,
+    });
+    return undefined;
+  }
 }
 
 /** Names that must refer to something defined elsewhere in the document. */

@@ -4,6 +4,7 @@
  */
 
 import type { ProviderTimeouts, ResolvedModel } from '../core/model.ts';
+import type { SignalValue, SignalValues } from '../features/signal-types.ts';
 import type { SimModelProfile } from '../sim/types.ts';
 
 export type ProviderType = 'openai' | 'openai-compatible' | 'anthropic' | 'gemini' | 'sim';
@@ -60,6 +61,21 @@ export interface ResolvedRoute {
   readonly targets: readonly string[];
   /** What happens to a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
+  /** The compiled `match` rule; undefined for routes reached only by name or as the default. */
+  readonly match: RouteRule | undefined;
+  /** Serves every request its rule holds for, even one naming another model or route. */
+  readonly pinned: boolean;
+  /** Tags a target must carry to serve this route. */
+  readonly requireTags: readonly string[];
+}
+
+/** A compiled rule (routing/rules), as routing reads it: evaluated per request, with what it read. */
+export interface RouteRule {
+  readonly source: string;
+  evaluateTraced(values: SignalValues): {
+    readonly result: boolean;
+    readonly reads: readonly { readonly name: string; readonly value: SignalValue | undefined }[];
+  };
 }
 
 export interface ServerSettings {

@@ -17,6 +17,9 @@ const httpUrl = z
   .string()
   .refine((text) => URL.canParse(text) && /^https?:/.test(text), 'must be an http(s) URL');
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name');
+const tagList = z.array(
+  z.string().regex(/^[a-z0-9][a-z0-9_.:-]*$/, 'must be a lower-case tag such as eu, zdr or no-training'),
+);
 
 const serverSchema = z
   .strictObject({
@@ -52,6 +55,7 @@ const commonProviderKeys = {
     .array(headerName)
     .optional()
     .describe('Client request headers copied upstream verbatim (default: none; sim: x-sim-fault).'),
+  tags: tagList.default([]).describe('Compliance tags every model of this provider carries.'),
 };
 
 /** How the API key is sent; each vendor's own header is the default for its type. */
@@ -187,6 +191,7 @@ export const modelSchema = z.strictObject({
     .enum(['o200k', 'cl100k', 'estimate'])
     .optional()
     .describe('Token counting family; inferred from the model name when absent.'),
+  tags: tagList.default([]).describe('Compliance tags (region, zero data retention, …) routes can require.'),
 });
 
 const onUnsupportedSchema = z
@@ -205,6 +210,22 @@ const routeSchema = z.strictObject({
   on_unsupported: onUnsupportedSchema
     .optional()
     .describe('What to do with a request feature a target cannot carry (default: the top-level setting).'),
+  match: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'A rule over request signals (docs/routing-rules.md), e.g. `convo_length > 8 || priority == "high"`. For `model: auto`, routes are tried in order and the first whose rule holds serves.',
+    ),
+  pin: z
+    .boolean()
+    .default(false)
+    .describe(
+      'A pinned route with a `match` serves every request its rule holds for, even one naming another model or route (compliance).',
+    ),
+  require_tags: tagList
+    .default([])
+    .describe('Only targets carrying every one of these tags (on the model or its provider) may serve.'),
 });
 
 export const configDocumentSchema = z

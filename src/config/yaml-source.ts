@@ -24,7 +24,10 @@ export function parseYamlSource(text: string): ParsedSource {
     return { line, column: col };
   };
   const locate = (issue: PendingIssue): ConfigIssue => {
-    const offset = findOffset(document, issue.path, issue.atKey === true);
+    let offset = findOffset(document, issue.path, issue.atKey === true);
+    if (offset !== undefined && issue.valueOffset !== undefined) {
+      offset += scalarTextOffset(document.getIn(issue.path, true), issue.valueOffset);
+    }
     const base = { path: formatPath(issue.path), message: issue.message };
     return offset === undefined ? base : { ...base, ...position(offset) };
   };
@@ -67,6 +70,23 @@ function findOffset(
     offset = rangeStart(node) ?? offset;
   }
   return offset;
+}
+
+/**
+ * How far into the source a position inside a string value lies: past the opening quote, on the same
+ * line. Block scalars and strings spanning lines are pointed at their start.
+ */
+function scalarTextOffset(node: unknown, valueOffset: number): number {
+  if (!isScalar(node) || typeof node.value !== 'string' || node.value.includes('\n')) return 0;
+  switch (node.type) {
+    case 'PLAIN':
+      return valueOffset;
+    case 'QUOTE_DOUBLE':
+    case 'QUOTE_SINGLE':
+      return valueOffset + 1;
+    default:
+      return 0;
+  }
 }
 
 function rangeStart(node: unknown): number | undefined {

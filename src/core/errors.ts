@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'model_not_found'
   | 'route_not_found'
+  | 'request_not_found'
   | 'unsupported_parameter'
+  | 'no_eligible_target'
   | 'context_length_exceeded'
   | 'content_filtered'
   // An upstream failed; these are the retry classes.
@@ -70,7 +72,10 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   model_not_found: spec(404, 'invalid_request_error', 'not_found_error', false, false, 'info'),
   route_not_found: spec(404, 'invalid_request_error', 'not_found_error', false, false, 'info'),
   // Another target may carry the feature this one lacks.
+  request_not_found: spec(404, 'invalid_request_error', 'not_found_error', false, false, 'info'),
   unsupported_parameter: spec(400, 'invalid_request_error', 'invalid_request_error', false, true, 'info'),
+  // The route's filters left nothing (required compliance tags): a routing fact, not a malformed request.
+  no_eligible_target: spec(422, 'invalid_request_error', 'invalid_request_error', false, false, 'info'),
   context_length_exceeded: spec(400, 'invalid_request_error', 'invalid_request_error', false, true, 'info'),
   content_filtered: spec(400, 'invalid_request_error', 'invalid_request_error', false, true, 'info'),
   upstream_rate_limited: spec(429, 'rate_limit_error', 'rate_limit_error', true, true, 'warn'),

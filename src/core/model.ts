@@ -33,6 +33,8 @@ export interface ResolvedModel {
   readonly pricing: ModelPricing;
   readonly capabilities: ModelCapabilities;
   readonly tokenizer: TokenizerFamily;
+  /** Compliance tags of the model and its provider (region, zero data retention, …), for route filters. */
+  readonly tags: readonly string[];
   /** Where the window/price figures came from: `config`, `catalog` or `default`. */
   readonly source: 'config' | 'catalog' | 'default';
 }

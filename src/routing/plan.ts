@@ -1,14 +1,19 @@
 /**
- * Turns what the client asked for into an execution plan: `auto` → the default route; a route name →
- * that route; a model id → that model alone. Route names win over model ids of the same name (config
- * resolution reports such a clash). The routing engine (rules, filters, context fitting) replaces the
- * body of `planRequest` without changing its signature.
+ * Turns a request into an execution plan, and records why. In order:
+ * 1. a pinned route whose rule holds serves, whatever the client asked for (compliance);
+ * 2. a route name → that route; a model id → that model alone;
+ * 3. `auto` → the first route (in config order) whose `match` rule holds, else the default route;
+ * then the chosen route's targets pass the hard filters (filters.ts). Rules were compiled when the config
+ * loaded; here they are only evaluated, reading signals lazily.
  */
 
 import { GatewayError } from '../core/errors.ts';
 import type { ResolvedModel } from '../core/model.ts';
 import type { ChatRequest } from '../core/request.ts';
-import type { ResolvedConfig } from '../config/resolved.ts';
+import type { ResolvedConfig, ResolvedRoute } from '../config/resolved.ts';
+import type { SignalValues } from '../features/signal-types.ts';
+import type { RouteSelection, RoutingDecision, RuleEvaluation } from './decision.ts';
+import { filterTargets } from './filters.ts';
 
 export const AUTO_MODEL = 'auto';
 
@@ -19,50 +24,112 @@ export interface ExecutionPlan {
   readonly targets: readonly ResolvedModel[];
   /** What the executor does with a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
+  readonly decision: RoutingDecision;
 }
 
 export interface Planner {
-  plan(request: ChatRequest): ExecutionPlan;
+  plan(request: ChatRequest, signals: SignalValues): ExecutionPlan;
+}
+
+/** A route as the planner holds it: its resolved settings and its targets' model objects. */
+interface PlannedRoute {
+  readonly route: ResolvedRoute;
+  readonly targets: readonly ResolvedModel[];
 }
 
 export function createPlanner(config: ResolvedConfig): Planner {
-  // Plans for routes and bare models never change while a config is live: build each once.
-  const plans = new Map<string, ExecutionPlan>();
-  for (const model of config.models.values()) {
-    plans.set(model.id, {
-      route: `model:${model.id}`,
-      strategy: 'single',
-      targets: [model],
-      onUnsupported: config.onUnsupported,
-    });
-  }
+  const routes = new Map<string, PlannedRoute>();
   for (const route of config.routes.values()) {
     const targets = route.targets.map((id) => config.models.get(id)).filter((model) => model !== undefined);
-    plans.set(route.name, {
-      route: route.name,
-      strategy: route.strategy,
-      targets,
-      onUnsupported: route.onUnsupported,
+    routes.set(route.name, { route, targets });
+  }
+  const all = [...routes.values()];
+  const pinned = all.filter((planned) => planned.route.pinned && planned.route.match !== undefined);
+  const matched = all.filter((planned) => !planned.route.pinned && planned.route.match !== undefined);
+  const defaultRoute = routes.get(config.defaultRoute);
+  if (defaultRoute === undefined)
+    throw new GatewayError('internal_error', `default route '${config.defaultRoute}' is not configured`);
+  // A model named directly is a one-target route of its own, built once.
+  const modelRoutes = new Map<string, PlannedRoute>();
+  for (const model of config.models.values()) {
+    modelRoutes.set(model.id, {
+      route: {
+        name: `model:${model.id}`,
+        strategy: 'single',
+        targets: [model.id],
+        onUnsupported: config.onUnsupported,
+        match: undefined,
+        pinned: false,
+        requireTags: [],
+      },
+      targets: [model],
     });
   }
-  const defaultPlan = plans.get(config.defaultRoute);
-  if (defaultPlan === undefined)
-    throw new GatewayError('internal_error', `default route '${config.defaultRoute}' is not configured`);
-  plans.set(AUTO_MODEL, defaultPlan);
 
   return {
-    plan(request) {
-      const plan = plans.get(request.model);
-      if (plan === undefined) {
+    plan(request, signals) {
+      const rules: RuleEvaluation[] = [];
+      const firstHolding = (candidates: readonly PlannedRoute[]): PlannedRoute | undefined => {
+        for (const planned of candidates) {
+          const match = planned.route.match;
+          if (match === undefined) continue;
+          const { result, reads } = match.evaluateTraced(signals);
+          rules.push({
+            route: planned.route.name,
+            rule: match.source,
+            result,
+            reads: reads.map((read) => ({ signal: read.name, value: read.value ?? null })),
+          });
+          if (result) return planned;
+        }
+        return undefined;
+      };
+
+      let chosen: PlannedRoute | undefined = firstHolding(pinned);
+      let selection: RouteSelection = 'pinned';
+      if (chosen === undefined) {
+        if (request.model === AUTO_MODEL) {
+          chosen = firstHolding(matched);
+          selection = chosen === undefined ? 'default' : 'matched';
+          chosen ??= defaultRoute;
+        } else {
+          chosen = routes.get(request.model);
+          selection = 'requested-route';
+          if (chosen === undefined) {
+            chosen = modelRoutes.get(request.model);
+            selection = 'requested-model';
+          }
+        }
+      }
+      if (chosen === undefined) {
         throw new GatewayError(
           'model_not_found',
           `The model '${request.model}' does not exist. GET /v1/models lists the models and routes this gateway serves.`,
-          {
-            param: 'model',
-          },
+          { param: 'model' },
         );
       }
-      return plan;
+
+      const { route } = chosen;
+      const { targets, removed } = filterTargets(chosen.targets, {
+        request,
+        signals,
+        requireTags: route.requireTags,
+      });
+      return {
+        route: route.name,
+        strategy: route.strategy,
+        targets,
+        onUnsupported: route.onUnsupported,
+        decision: {
+          requested: request.model,
+          route: route.name,
+          selection,
+          rules,
+          candidates: chosen.targets.map((target) => target.id),
+          removed,
+          targets: targets.map((target) => target.id),
+        },
+      };
     },
   };
 }

@@ -12,6 +12,7 @@ import { OPENAI_PROTOCOL } from './protocol/openai/protocol.ts';
 import { REQUEST_ID_HEADER } from './response-headers.ts';
 import { chatHandler } from './routes/chat.ts';
 import { healthHandler, readinessHandler } from './routes/health.ts';
+import { explainHandler, requestRecordHandler } from './routes/requests.ts';
 import { modelsHandler } from './routes/models.ts';
 import { GatewayError } from '../core/errors.ts';
 
@@ -39,6 +40,8 @@ export function createHttpServer(services: GatewayServices): GatewayHttpServer {
   server.post('/v1/chat/completions', chatHandler(services, OPENAI_PROTOCOL));
   server.post('/v1/messages', chatHandler(services, ANTHROPIC_PROTOCOL));
   server.get('/v1/models', modelsHandler(services.config));
+  server.get('/v1/requests/:id', requestRecordHandler(services));
+  server.post('/v1/route/explain', explainHandler(services));
   server.get('/healthz', healthHandler);
   server.get('/readyz', readinessHandler(services));
 
@@ -65,6 +68,8 @@ export function createHttpServer(services: GatewayServices): GatewayHttpServer {
     if (spec.logLevel === 'error') services.logger.error(logFields, 'request failed');
     else if (spec.logLevel === 'warn') services.logger.warn(logFields, 'request failed');
     else services.logger.debug(logFields, 'request rejected');
+    const record = services.requests.get(request.id);
+    if (record !== undefined) record.error = { code: error.code, message: error.message };
     void reply.header(REQUEST_ID_HEADER, request.id);
     if (error.details.retryAfterMs !== undefined)
       void reply.header('retry-after', String(Math.ceil(error.details.retryAfterMs / 1000)));

@@ -119,6 +119,7 @@ export function conformanceModel(provider: string, upstreamModel: string): Resol
     pricing: { inputPerMillion: 2.5, outputPerMillion: 10 },
     capabilities: ALL_CAPABILITIES,
     tokenizer: 'o200k',
+    tags: [],
     source: 'config',
   };
 }

@@ -28,6 +28,7 @@ const model: ResolvedModel = {
     assistantPrefill: true,
   },
   tokenizer: 'o200k',
+  tags: [],
   source: 'config',
 };
 

@@ -43,6 +43,7 @@ const model: ResolvedModel = {
     assistantPrefill: true,
   },
   tokenizer: 'o200k',
+  tags: [],
   source: 'config',
 };
 

@@ -39,6 +39,7 @@ const MODEL: ResolvedModel = {
     assistantPrefill: true,
   },
   tokenizer: 'o200k',
+  tags: [],
   source: 'config',
 };
 

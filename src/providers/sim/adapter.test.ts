@@ -41,6 +41,7 @@ const model: ResolvedModel = {
     assistantPrefill: false,
   },
   tokenizer: 'o200k',
+  tags: [],
   source: 'config',
 };
 

@@ -12,11 +12,19 @@ import type { GatewayServices } from '../gateway-services.ts';
 import type { ClientProtocol } from '../protocol/client-protocol.ts';
 import { routingHeaders } from '../response-headers.ts';
 import { createSseWriter } from '../sse-writer.ts';
+import type { ResolvedModel } from '../../core/model.ts';
+import type { AttemptRecord } from '../../executor/attempt.ts';
+import type { RequestRecord } from '../../telemetry/request-store.ts';
 
 export function chatHandler(services: GatewayServices, protocol: ClientProtocol) {
   return async function handleChat(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const record = services.requests.open(request.id);
     const chat = protocol.decodeRequest(request.body);
-    const plan = services.planner.plan(chat);
+    const plan = services.planner.plan(
+      chat,
+      services.signals.valuesFor({ request: chat, headers: request.headers }),
+    );
+    record.decision = plan.decision;
     const context: ExecutionContext = {
       requestId: request.id,
       signal: abortOnClientClose(reply.raw),
@@ -26,6 +34,7 @@ export function chatHandler(services: GatewayServices, protocol: ClientProtocol)
 
     if (!chat.stream) {
       const outcome = await services.executor.generate(plan, chat, context);
+      recordOutcome(record, outcome);
       const headers = routingHeaders(request.id, plan, outcome);
       if (outcome.response.usage !== undefined) {
         headers['x-switchyard-cost-usd'] = costUsd(outcome.response.usage, outcome.served.pricing).toFixed(8);
@@ -35,6 +44,7 @@ export function chatHandler(services: GatewayServices, protocol: ClientProtocol)
 
     // Failures before the stream commits are ordinary HTTP errors (thrown to the error handler).
     const outcome = await services.executor.stream(plan, chat, context);
+    recordOutcome(record, outcome);
     reply.hijack();
     const writer = createSseWriter(reply.raw, routingHeaders(request.id, plan, outcome));
     const encoder = protocol.createStreamEncoder(chat);
@@ -70,4 +80,13 @@ export function chatHandler(services: GatewayServices, protocol: ClientProtocol)
     writer.end(failed ? '' : encoder.end());
     return reply;
   };
+}
+
+function recordOutcome(
+  record: RequestRecord,
+  outcome: { served: ResolvedModel; attempts: readonly AttemptRecord[]; dropped: readonly string[] },
+): void {
+  record.served = outcome.served.id;
+  record.attempts = outcome.attempts;
+  record.dropped = outcome.dropped;
 }

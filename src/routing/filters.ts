@@ -1,0 +1,114 @@
+/**
+ * Hard filters, applied to a route's targets before anything is tried: compliance tags the route
+ * requires, and the context window (prompt plus requested output must fit). Every removal is recorded with
+ * its reason; if nothing is left, the error names the constraint that emptied the set.
+ *
+ * Capabilities (tools, JSON schema, images, logprobs, …) are checked per attempt by the executor
+ * (executor/request-fit.ts) instead: only the adapter knows what its wire format can carry, the route's
+ * `on_unsupported` decides between refusing and dropping, and the error names the field in the client's
+ * own protocol. A target refused there shows in the attempts of the request record.
+ */
+
+import { GatewayError } from '../core/errors.ts';
+import type { ResolvedModel } from '../core/model.ts';
+import type { ChatRequest } from '../core/request.ts';
+import type { SignalValues } from '../features/signal-types.ts';
+import { TOKENS_PER_MESSAGE, TOKENS_PER_REPLY } from '../features/tokens.ts';
+import type { FilterRemoval, TargetFilter } from './decision.ts';
+
+/** Images are counted at a flat, generous cost when bounding a prompt (a high-detail tile set). */
+const IMAGE_TOKEN_BOUND = 1_600;
+
+export interface FilterInput {
+  readonly request: ChatRequest;
+  readonly signals: SignalValues;
+  readonly requireTags: readonly string[];
+}
+
+export interface FilterResult {
+  readonly targets: readonly ResolvedModel[];
+  readonly removed: readonly FilterRemoval[];
+}
+
+/**
+ * An upper bound on the prompt's tokens that needs no tokenizer: every token is at least one UTF-8 byte.
+ * When even this bound fits every window, nobody has to count (and the BPE tables never load).
+ */
+export function promptTokenBound(request: ChatRequest): number {
+  let bound = TOKENS_PER_REPLY;
+  for (const message of request.messages) {
+    bound += TOKENS_PER_MESSAGE;
+    for (const part of message.content) {
+      bound += part.type === 'text' ? Buffer.byteLength(part.text) : IMAGE_TOKEN_BOUND;
+    }
+    for (const call of message.toolCalls ?? []) bound += Buffer.byteLength(call.arguments) + call.name.length;
+  }
+  for (const tool of request.tools ?? []) bound += Buffer.byteLength(JSON.stringify(tool.parameters));
+  return bound;
+}
+
+export function filterTargets(candidates: readonly ResolvedModel[], input: FilterInput): FilterResult {
+  const removed: FilterRemoval[] = [];
+  const remove = (target: ResolvedModel, filter: TargetFilter, reason: string): false => {
+    removed.push({ target: target.id, filter, reason });
+    return false;
+  };
+  let targets = candidates;
+  let emptiedBy: TargetFilter | undefined;
+
+  if (input.requireTags.length > 0) {
+    targets = targets.filter((target) => {
+      const missing = input.requireTags.filter((tag) => !target.tags.includes(tag));
+      return missing.length === 0 || remove(target, 'tags', `lacks required tag(s) ${missing.join(', ')}`);
+    });
+    if (targets.length === 0) emptiedBy = 'tags';
+  }
+
+  const output = input.request.maxOutputTokens ?? 0;
+  let promptTokens = promptTokenBound(input.request);
+  if (targets.some((target) => promptTokens + output > target.contextWindow)) {
+    // The cheap bound does not settle it: count for real.
+    const counted = input.signals.get('prompt_tokens');
+    if (typeof counted === 'number') promptTokens = counted;
+  }
+  if (emptiedBy === undefined) {
+    targets = targets.filter(
+      (target) =>
+        promptTokens + output <= target.contextWindow ||
+        remove(
+          target,
+          'context_window',
+          `prompt ${promptTokens} + output ${output} tokens exceed its ${target.contextWindow}-token window`,
+        ),
+    );
+    if (targets.length === 0) emptiedBy = 'context_window';
+  }
+
+  if (emptiedBy !== undefined) throw emptiedError(emptiedBy, removed, promptTokens, output);
+  return { targets, removed };
+}
+
+function emptiedError(
+  filter: TargetFilter,
+  removed: readonly FilterRemoval[],
+  promptTokens: number,
+  output: number,
+): GatewayError {
+  const reasons = removed
+    .filter((removal) => removal.filter === filter)
+    .map((removal) => `${removal.target}: ${removal.reason}`)
+    .join('; ');
+  switch (filter) {
+    case 'context_window':
+      return new GatewayError(
+        'context_length_exceeded',
+        `No target of the route can hold this request (${promptTokens} prompt + ${output} output tokens). ${reasons}.`,
+        { param: 'messages' },
+      );
+    case 'tags':
+      return new GatewayError(
+        'no_eligible_target',
+        `No target of the route carries the tags it requires. ${reasons}.`,
+      );
+  }
+}

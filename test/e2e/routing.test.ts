@@ -1,0 +1,225 @@
+/**
+ * Rule-based routing over real sockets: `auto` requests go to the first route whose rule holds, pinned
+ * routes override what the client named, filters remove targets that cannot hold the request or lack a
+ * required tag, and every decision can be read back with its reasons.
+ */
+
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, type Gateway } from '../../src/app.ts';
+import { loadConfigText } from '../../src/config/load.ts';
+import { ConfigError } from '../../src/config/issues.ts';
+import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';
+
+const MODEL = (window: number, tags = '[]') => `
+    provider: upstream
+    upstream: sim-lite
+    context_window: ${window}
+    max_output_tokens: 64
+    pricing: { input_per_million: 0.1, output_per_million: 0.4 }
+    tags: ${tags}`;
+
+const CONFIG = `
+server: { log_level: silent }
+providers:
+  upstream: { type: openai-compatible, base_url: '\${SIM_URL}', forward_headers: [x-sim-fault] }
+models:
+  lite:${MODEL(128000)}
+  heavy:${MODEL(200000)}
+  small-window:${MODEL(300)}
+  long:${MODEL(1000000)}
+  eu-model:${MODEL(128000, '[eu, zdr]')}
+routes:
+  - name: compliance
+    match: 'tenant == "bank"'
+    pin: true
+    require_tags: [eu]
+    targets: [eu-model]
+  - name: escalated
+    match: 'convo_length > 4 || priority == "high"'
+    targets: [heavy]
+  - name: tools
+    match: has_tools
+    targets: [heavy]
+  - name: quick
+    match: 'metadata.kind == "fact" && prompt_tokens < 200'
+    targets: [small-window, lite]
+  - name: default
+    targets: [lite]
+  - name: needs-eu
+    require_tags: [eu]
+    targets: [lite]
+default_route: default
+`;
+
+let simulator: RunningSimulator;
+let gateway: Gateway;
+let url: string;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ latency: 'zero' });
+  const config = await loadConfigText(CONFIG, { env: { SIM_URL: simulator.url }, source: 'routing.yaml' });
+  gateway = await createGateway(config, pino({ level: 'silent' }));
+  url = (await gateway.listen(0, '127.0.0.1')).url;
+});
+afterAll(async () => {
+  await gateway.close();
+  await simulator.close();
+});
+
+interface Sent {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+}
+
+async function send(
+  body: object,
+  headers: Record<string, string> = {},
+  path = '/v1/chat/completions',
+): Promise<Sent> {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
+
+interface RecordJson {
+  readonly served: string;
+  readonly attempts: readonly unknown[];
+  readonly decision: {
+    readonly route: string;
+    readonly selection: string;
+    readonly targets: readonly string[];
+    readonly removed: readonly { target: string; filter: string; reason: string }[];
+    readonly rules: readonly { route: string; result: boolean; reads: readonly { signal: string }[] }[];
+  };
+}
+
+async function recordOf(sent: Sent): Promise<RecordJson> {
+  const response = await fetch(`${url}/v1/requests/${sent.headers.get('x-switchyard-request-id') ?? ''}`);
+  return (await response.json()) as RecordJson;
+}
+
+const turn = (content: string, role: 'user' | 'assistant' = 'user') => ({ role, content });
+const chat = (extra: object = {}, messages = [turn('Hello there')]) => ({
+  model: 'auto',
+  messages,
+  max_tokens: 8,
+  ...extra,
+});
+
+describe('rule-based routing', () => {
+  it('sends a request no rule matches to the default route', async () => {
+    const { status, headers } = await send(chat());
+    expect(status).toBe(200);
+    expect(headers.get('x-switchyard-route')).toBe('default');
+    expect(headers.get('x-switchyard-model')).toBe('lite');
+  });
+
+  it('routes by conversation length, priority header, tools and metadata, first matching rule wins', async () => {
+    const long = [
+      turn('a'),
+      turn('b', 'assistant'),
+      turn('c'),
+      turn('d', 'assistant'),
+      turn('e'),
+      turn('f', 'assistant'),
+      turn('g'),
+      turn('h', 'assistant'),
+      turn('i'),
+    ];
+    expect((await send(chat({}, long))).headers.get('x-switchyard-route')).toBe('escalated');
+    expect((await send(chat(), { 'x-switchyard-priority': 'high' })).headers.get('x-switchyard-route')).toBe(
+      'escalated',
+    );
+    const tools = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }];
+    expect((await send(chat({ tools }))).headers.get('x-switchyard-route')).toBe('tools');
+    expect((await send(chat({ metadata: { kind: 'fact' } }))).headers.get('x-switchyard-route')).toBe(
+      'quick',
+    );
+    expect((await send(chat(), { 'x-switchyard-meta-kind': 'fact' })).headers.get('x-switchyard-route')).toBe(
+      'quick',
+    );
+  });
+
+  it('a pinned route overrides the model the client named', async () => {
+    const { headers } = await send({ ...chat(), model: 'heavy' }, { 'x-switchyard-tenant': 'bank' });
+    expect(headers.get('x-switchyard-route')).toBe('compliance');
+    expect(headers.get('x-switchyard-model')).toBe('eu-model');
+    // Without the tenant the named model is honoured.
+    expect((await send({ ...chat(), model: 'heavy' })).headers.get('x-switchyard-model')).toBe('heavy');
+  });
+
+  it('filters out a target whose window cannot hold the request, and records why', async () => {
+    const words = 'The parcel left the depot this morning and should arrive by noon. '.repeat(30);
+    const sent = await send(chat({ metadata: { kind: 'fact' }, max_tokens: 8 }, [turn(words)]));
+    // prompt_tokens < 200 fails for this prompt, so the quick route does not match at all.
+    expect(sent.headers.get('x-switchyard-route')).toBe('default');
+
+    const mid = 'Where is my parcel? '.repeat(25);
+    const quick = await send(chat({ metadata: { kind: 'fact' }, max_tokens: 200 }, [turn(mid)]));
+    expect(quick.headers.get('x-switchyard-route')).toBe('quick');
+    expect(quick.headers.get('x-switchyard-model')).toBe('lite');
+    const record = await recordOf(quick);
+    expect(record.decision.removed).toEqual([
+      expect.objectContaining({ target: 'small-window', filter: 'context_window' }),
+    ]);
+    expect(record.decision.targets).toEqual(['lite']);
+    expect(record.served).toBe('lite');
+  });
+
+  it('names the constraint when filters leave nothing', async () => {
+    const { status, body } = await send({ ...chat(), model: 'needs-eu' });
+    expect(status).toBe(422);
+    expect((body.error as { code: string; message: string }).code).toBe('no_eligible_target');
+    expect((body.error as { message: string }).message).toContain('lite: lacks required tag(s) eu');
+  });
+
+  it('records every rule evaluated, the values it read and how the route was chosen', async () => {
+    const sent = await send(chat({ metadata: { kind: 'fact' } }));
+    const record = await recordOf(sent);
+    expect(record.decision.selection).toBe('matched');
+    expect(record.decision.route).toBe('quick');
+    expect(record.decision.rules.map((rule) => [rule.route, rule.result])).toEqual([
+      ['compliance', false],
+      ['escalated', false],
+      ['tools', false],
+      ['quick', true],
+    ]);
+    const quick = record.decision.rules[3];
+    expect(quick?.reads.map((read) => read.signal)).toEqual(['metadata.kind', 'prompt_tokens']);
+    expect(record.attempts).toHaveLength(1);
+  });
+
+  it('explains a request without calling a model', async () => {
+    const { status, body } = await send(chat(), { 'x-switchyard-priority': 'high' }, '/v1/route/explain');
+    expect(status).toBe(200);
+    expect((body.decision as { route: string }).route).toBe('escalated');
+    expect(body.signals_read).toMatchObject({ priority: 'high' });
+    const missing = await fetch(`${url}/v1/requests/req_unknown`);
+    expect(missing.status).toBe(404);
+  });
+});
+
+describe('rules in config', () => {
+  it('a rule naming an unknown signal is a config error pointing into the rule', async () => {
+    const bad = CONFIG.replace('match: has_tools', 'match: has_toolz');
+    const error = await loadConfigText(bad, {
+      env: { SIM_URL: 'http://127.0.0.1:1/v1' },
+      source: 'bad.yaml',
+    }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ConfigError);
+    const issue = (error as ConfigError).issues[0]!;
+    expect(issue.path).toBe('routes[2].match');
+    expect(issue.message).toContain('has_toolz');
+    expect(issue.line).toBe(CONFIG.split('\n').findIndex((line) => line.includes('match: has_tools')) + 1);
+    expect(issue.column).toBe('    match: '.length + 1);
+  });
+});
