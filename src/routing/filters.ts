@@ -18,6 +18,7 @@ import type { FilterRemoval, TargetFilter } from './decision.ts';
 
 /** Images are counted at a flat, generous cost when bounding a prompt (a high-detail tile set). */
 const IMAGE_TOKEN_BOUND = 1_600;
+const MAX_UTF8_BYTES_PER_UNIT = 3;
 
 export interface FilterInput {
   readonly request: ChatRequest;
@@ -31,19 +32,25 @@ export interface FilterResult {
 }
 
 /**
- * An upper bound on the prompt's tokens that needs no tokenizer: every token is at least one UTF-8 byte.
- * When even this bound fits every window, nobody has to count (and the BPE tables never load).
+ * An upper bound on the prompt's tokens that needs no tokenizer and reads no text: every token is at least
+ * one UTF-8 byte, and a UTF-16 code unit is at most three. When even this bound fits every window — as it
+ * does for all but very long prompts — nobody has to count (and the BPE tables never load).
  */
 export function promptTokenBound(request: ChatRequest): number {
   let bound = TOKENS_PER_REPLY;
   for (const message of request.messages) {
     bound += TOKENS_PER_MESSAGE;
     for (const part of message.content) {
-      bound += part.type === 'text' ? Buffer.byteLength(part.text) : IMAGE_TOKEN_BOUND;
+      bound += part.type === 'text' ? part.text.length * MAX_UTF8_BYTES_PER_UNIT : IMAGE_TOKEN_BOUND;
     }
-    for (const call of message.toolCalls ?? []) bound += Buffer.byteLength(call.arguments) + call.name.length;
+    for (const call of message.toolCalls ?? []) {
+      bound += (call.arguments.length + call.name.length) * MAX_UTF8_BYTES_PER_UNIT;
+    }
   }
-  for (const tool of request.tools ?? []) bound += Buffer.byteLength(JSON.stringify(tool.parameters));
+  // Tool schemas are small and rarely decide a window; their serialised size bounds them.
+  if (request.tools !== undefined && request.tools.length > 0) {
+    bound += JSON.stringify(request.tools).length * MAX_UTF8_BYTES_PER_UNIT;
+  }
   return bound;
 }
 
