@@ -28,6 +28,10 @@ describe('the built-in default config', () => {
       match: undefined,
       pinned: false,
       requireTags: [],
+      weights: undefined,
+      sticky: 'conversation_id',
+      contextOverflow: 'reject',
+      rerouteTo: undefined,
     });
     expect([...config.routes.keys()]).toEqual(['default', 'fast', 'strong', 'long']);
     expect(config.inactiveProviders.map((provider) => provider.name)).toEqual([

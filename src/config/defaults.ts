@@ -78,6 +78,10 @@ export const CAPABILITY_DEFAULTS: ModelCapabilities = {
 export const ROUTING_DEFAULTS = {
   // A request is never silently changed unless the config says so.
   onUnsupported: 'strict',
+  // One conversation stays on one model of a split (canary) route.
+  splitSticky: 'conversation_id',
+  // A request that fits no target is an error unless a route says how to fit it.
+  contextOverflow: 'reject',
 } as const;
 
 export const MODEL_DEFAULTS = {

@@ -70,6 +70,10 @@ describe('a valid config', () => {
       match: undefined,
       pinned: false,
       requireTags: [],
+      weights: undefined,
+      sticky: 'conversation_id',
+      contextOverflow: 'reject',
+      rerouteTo: undefined,
     });
     expect(config.defaultRoute).toBe('main');
     expect(config.inactiveProviders).toEqual([]);
@@ -272,6 +276,32 @@ routes: [{ name: main, targets: [llama, typo] }]
       'models.llama.context_window',
       'models.llama.pricing',
     ]);
+  });
+
+  it('rejects routing mistakes: bad rules, split settings and reroute targets, each at its path', async () => {
+    const issues = await issuesOf(`
+providers:
+  local: { type: openai-compatible, base_url: "http://127.0.0.1:8000/v1" }
+models:
+  a: { provider: local, context_window: 8192, pricing: { input_per_million: 0, output_per_million: 0 } }
+  b: { provider: local, context_window: 8192, pricing: { input_per_million: 0, output_per_million: 0 } }
+routes:
+  - { name: r0, targets: [a], match: 'convo_length > "eight"' }
+  - { name: r1, strategy: split, targets: [a, b], weights: [1] }
+  - { name: r2, strategy: split, targets: [a, b], weights: [1, 1], sticky: convo_length }
+  - { name: r3, targets: [a], weights: [1] }
+  - { name: r4, targets: [a], context_overflow: reroute }
+  - { name: r5, targets: [a], context_overflow: reroute, reroute_to: nope }
+`);
+    expect(issues.map((issue) => issue.path)).toEqual([
+      'routes[1].weights',
+      'routes[2].sticky',
+      'routes[3].weights',
+      'routes[4].reroute_to',
+      'routes[5].reroute_to',
+      'routes[0].match',
+    ]);
+    expect(issues.at(-1)?.message).toContain('(at 1:16 of the rule)');
   });
 
   it('rejects type-specific mistakes: base_url missing or on a sim provider, bad type, bad URL', async () => {

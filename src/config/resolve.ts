@@ -65,6 +65,10 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
         strategy,
         targets,
         onUnsupported: route.on_unsupported ?? document.on_unsupported,
+        weights: route.weights,
+        sticky: route.sticky,
+        contextOverflow: route.context_overflow,
+        rerouteTo: route.reroute_to,
         match: compileMatch(route.match, index, input.signals, issues),
         pinned: route.pin,
         requireTags: route.require_tags,
@@ -121,7 +125,12 @@ function compileMatch(
 }
 
 /** Names that must refer to something defined elsewhere in the document. */
-function checkReferences({ document, inactiveProviders, dormantModels }: ResolveInput): PendingIssue[] {
+function checkReferences({
+  document,
+  inactiveProviders,
+  dormantModels,
+  signals,
+}: ResolveInput): PendingIssue[] {
   const issues: PendingIssue[] = [];
   const providerNames = new Set([...Object.keys(document.providers), ...inactiveProviders.keys()]);
   const modelIds = new Set([...Object.keys(document.models), ...dormantModels.keys()]);
@@ -150,6 +159,19 @@ function checkReferences({ document, inactiveProviders, dormantModels }: Resolve
         });
       }
     }
+    issues.push(...splitIssues(route, index, signals));
+    if (route.reroute_to !== undefined && !modelIds.has(route.reroute_to)) {
+      issues.push({
+        path: ['routes', index, 'reroute_to'],
+        message: `unknown model "${route.reroute_to}" (${knownList(modelIds)})`,
+      });
+    }
+    if (route.context_overflow === 'reroute' && route.reroute_to === undefined) {
+      issues.push({
+        path: ['routes', index, 'reroute_to'],
+        message: 'required with context_overflow: reroute',
+      });
+    }
     if (route.strategy === 'single' && route.targets.length !== 1) {
       issues.push({
         path: ['routes', index, 'targets'],
@@ -161,6 +183,37 @@ function checkReferences({ document, inactiveProviders, dormantModels }: Resolve
     issues.push({
       path: ['default_route'],
       message: `unknown route "${document.default_route}" (${knownList(firstIndexOfRoute.keys())})`,
+    });
+  }
+  return issues;
+}
+
+/** `weights` and `sticky` belong to split routes, one weight per target, and name a string signal. */
+function splitIssues(
+  route: ConfigDocument['routes'][number],
+  index: number,
+  signals: SignalCatalog,
+): PendingIssue[] {
+  const issues: PendingIssue[] = [];
+  const path = ['routes', index];
+  if (route.strategy !== 'split') {
+    if (route.weights !== undefined)
+      issues.push({ path: [...path, 'weights'], message: 'only for strategy: split' });
+    return issues;
+  }
+  if (route.weights === undefined || route.weights.length !== route.targets.length) {
+    issues.push({
+      path: [...path, 'weights'],
+      message: `strategy split needs one weight per target (${route.targets.length})`,
+    });
+  } else if (route.weights.every((weight) => weight === 0)) {
+    issues.push({ path: [...path, 'weights'], message: 'at least one weight must be above 0' });
+  }
+  const sticky = signals.lookup(route.sticky);
+  if (sticky === undefined || sticky.type !== 'string') {
+    issues.push({
+      path: [...path, 'sticky'],
+      message: `must name a string signal (${sticky === undefined ? 'unknown' : `"${route.sticky}" is a ${sticky.type}`})`,
     });
   }
   return issues;

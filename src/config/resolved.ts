@@ -56,9 +56,17 @@ export interface ResolvedProvider {
 
 export interface ResolvedRoute {
   readonly name: string;
-  readonly strategy: 'single' | 'fallback';
+  readonly strategy: 'single' | 'fallback' | 'split';
   /** Model ids, in the order they are tried. */
   readonly targets: readonly string[];
+  /** `split`: one weight per target. */
+  readonly weights: readonly number[] | undefined;
+  /** `split`: the signal whose value keeps a request on one target. */
+  readonly sticky: string;
+  /** When no target can hold the request. */
+  readonly contextOverflow: 'reject' | 'reroute' | 'trim';
+  /** `reroute`: the model that takes what fits nowhere else. */
+  readonly rerouteTo: string | undefined;
   /** What happens to a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
   /** The compiled `match` rule; undefined for routes reached only by name or as the default. */

@@ -203,10 +203,34 @@ const onUnsupportedSchema = z
 const routeSchema = z.strictObject({
   name: z.string().min(1),
   strategy: z
-    .enum(['single', 'fallback'])
+    .enum(['single', 'fallback', 'split'])
     .optional()
-    .describe('Default: single for one target, fallback for several.'),
+    .describe(
+      'Default: single for one target, fallback for several. `split` draws one target by `weights` (a canary), the others following as fallbacks.',
+    ),
   targets: z.array(z.string().min(1)).min(1).describe('Model ids, in the order they are tried.'),
+  weights: z
+    .array(z.number().nonnegative())
+    .optional()
+    .describe('`split` only: one weight per target (relative; 90 and 10 send about 10 % to the second).'),
+  sticky: z
+    .string()
+    .min(1)
+    .default(ROUTING_DEFAULTS.splitSticky)
+    .describe(
+      '`split` only: the signal whose value keeps a request on the same target (default conversation_id: a conversation stays on one model); requests without it draw at random.',
+    ),
+  context_overflow: z
+    .enum(['reject', 'reroute', 'trim'])
+    .default(ROUTING_DEFAULTS.contextOverflow)
+    .describe(
+      'When no target can hold the request: `reject` (400 context_length_exceeded with the counts), `reroute` to `reroute_to`, or `trim` the oldest history to fit the largest target.',
+    ),
+  reroute_to: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('`context_overflow: reroute`: the long-context model to send what does not fit.'),
   on_unsupported: onUnsupportedSchema
     .optional()
     .describe('What to do with a request feature a target cannot carry (default: the top-level setting).'),

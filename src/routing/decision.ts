@@ -46,4 +46,10 @@ export interface RoutingDecision {
   readonly removed: readonly FilterRemoval[];
   /** What the executor will try, in order. */
   readonly targets: readonly string[];
+  /** `split` routes: the sticky key's value (null: none, a random draw), the draw in [0, 1), the winner. */
+  readonly split?: { readonly key: string | null; readonly draw: number; readonly chosen: string };
+  /** What was done because no target could hold the request. */
+  readonly fitting?: ContextFitting;
 }
+
+export type ContextFitting = { readonly action: 'reroute'; readonly to: string };

@@ -12,7 +12,8 @@ import type { ResolvedModel } from '../core/model.ts';
 import type { ChatRequest } from '../core/request.ts';
 import type { ResolvedConfig, ResolvedRoute } from '../config/resolved.ts';
 import type { SignalValues } from '../features/signal-types.ts';
-import type { RouteSelection, RoutingDecision, RuleEvaluation } from './decision.ts';
+import { fnv1a32 } from '../core/hash.ts';
+import type { ContextFitting, RouteSelection, RoutingDecision, RuleEvaluation } from './decision.ts';
 import { filterTargets } from './filters.ts';
 
 export const AUTO_MODEL = 'auto';
@@ -61,6 +62,10 @@ export function createPlanner(config: ResolvedConfig): Planner {
         match: undefined,
         pinned: false,
         requireTags: [],
+        weights: undefined,
+        sticky: 'conversation_id',
+        contextOverflow: 'reject',
+        rerouteTo: undefined,
       },
       targets: [model],
     });
@@ -110,14 +115,34 @@ export function createPlanner(config: ResolvedConfig): Planner {
       }
 
       const { route } = chosen;
-      const { targets, removed } = filterTargets(chosen.targets, {
-        request,
-        signals,
-        requireTags: route.requireTags,
-      });
+      const filterInput = { request, signals, requireTags: route.requireTags };
+      let filtered: ReturnType<typeof filterTargets>;
+      let fitting: ContextFitting | undefined;
+      try {
+        filtered = filterTargets(chosen.targets, filterInput);
+      } catch (error) {
+        const reroute =
+          route.contextOverflow === 'reroute' ? config.models.get(route.rerouteTo ?? '') : undefined;
+        if (
+          !(error instanceof GatewayError) ||
+          error.code !== 'context_length_exceeded' ||
+          reroute === undefined
+        )
+          throw error;
+        // The long-context model must hold it too; if not, its own removal reason is the error.
+        filtered = filterTargets([reroute], filterInput);
+        fitting = { action: 'reroute', to: reroute.id };
+      }
+      let targets = filtered.targets;
+      let split: RoutingDecision['split'];
+      if (route.strategy === 'split' && targets.length > 1) {
+        const drawn = drawSplit(route, targets, signals);
+        targets = drawn.targets;
+        split = drawn.record;
+      }
       return {
         route: route.name,
-        strategy: route.strategy,
+        strategy: route.strategy === 'single' ? 'single' : 'fallback',
         targets,
         onUnsupported: route.onUnsupported,
         decision: {
@@ -126,10 +151,44 @@ export function createPlanner(config: ResolvedConfig): Planner {
           selection,
           rules,
           candidates: chosen.targets.map((target) => target.id),
-          removed,
+          removed: filtered.removed,
           targets: targets.map((target) => target.id),
+          ...(split === undefined ? {} : { split }),
+          ...(fitting === undefined ? {} : { fitting }),
         },
       };
     },
+  };
+}
+
+/**
+ * A weighted draw among the remaining targets; the winner goes first and the rest follow as fallbacks.
+ * With a sticky key the draw is a hash of its value, so every request of one conversation (or user, …)
+ * lands on the same target while the weights hold across keys.
+ */
+function drawSplit(
+  route: ResolvedRoute,
+  targets: readonly ResolvedModel[],
+  signals: SignalValues,
+): { targets: ResolvedModel[]; record: NonNullable<RoutingDecision['split']> } {
+  const weightOf = (target: ResolvedModel): number => route.weights?.[route.targets.indexOf(target.id)] ?? 0;
+  const total = targets.reduce((sum, target) => sum + weightOf(target), 0);
+  const keyValue = signals.get(route.sticky);
+  const key = typeof keyValue === 'string' ? keyValue : null;
+  const draw = key === null ? Math.random() : fnv1a32(`${route.name}\u0000${key}`) / 2 ** 32;
+  let winner = targets[0]!;
+  if (total > 0) {
+    let threshold = draw * total;
+    for (const target of targets) {
+      threshold -= weightOf(target);
+      if (threshold < 0) {
+        winner = target;
+        break;
+      }
+    }
+  }
+  return {
+    targets: [winner, ...targets.filter((target) => target !== winner)],
+    record: { key, draw, chosen: winner.id },
   };
 }

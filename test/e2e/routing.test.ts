@@ -49,6 +49,14 @@ routes:
   - name: needs-eu
     require_tags: [eu]
     targets: [lite]
+  - name: canary
+    strategy: split
+    targets: [lite, heavy]
+    weights: [80, 20]
+  - name: overflow
+    context_overflow: reroute
+    reroute_to: long
+    targets: [small-window]
 default_route: default
 `;
 
@@ -205,6 +213,57 @@ describe('rule-based routing', () => {
     expect(body.signals_read).toMatchObject({ priority: 'high' });
     const missing = await fetch(`${url}/v1/requests/req_unknown`);
     expect(missing.status).toBe(404);
+  });
+});
+
+describe('split routes and context overflow', () => {
+  interface Explained {
+    readonly decision: {
+      targets: string[];
+      split?: { key: string | null; chosen: string };
+      fitting?: unknown;
+    };
+  }
+  const explain = async (body: object, headers: Record<string, string> = {}): Promise<Explained> =>
+    (await send(body, headers, '/v1/route/explain')).body as unknown as Explained;
+
+  it('splits by weight across conversations and keeps each conversation on one target', async () => {
+    let heavy = 0;
+    const conversations = 400;
+    for (let index = 0; index < conversations; index++) {
+      const { decision } = await explain({
+        ...chat({}, [turn(`Question number ${index}?`)]),
+        model: 'canary',
+      });
+      expect(decision.split?.key).toMatch(/^h/);
+      if (decision.split?.chosen === 'heavy') heavy += 1;
+      expect(decision.targets).toHaveLength(2); // the loser follows as a fallback
+    }
+    // 20 % expected; 400 draws put 99.9 % of outcomes within about ±8 points.
+    expect(heavy / conversations).toBeGreaterThan(0.12);
+    expect(heavy / conversations).toBeLessThan(0.28);
+
+    const opening = [turn('Plan my trip to Lisbon')];
+    const first = await explain({ ...chat({}, opening), model: 'canary' });
+    const later = await explain({
+      ...chat({}, [...opening, turn('Sure, when?', 'assistant'), turn('In May')]),
+      model: 'canary',
+    });
+    expect(later.decision.split?.chosen).toBe(first.decision.split?.chosen);
+    const byId = await explain(
+      { ...chat(), model: 'canary' },
+      { 'x-switchyard-meta-conversation_id': 'c-42' },
+    );
+    expect(byId.decision.split?.key).toBe('c-42');
+  });
+
+  it('reroutes a request that fits no target of its route to the long-context model', async () => {
+    const long = 'The warehouse shipped the order on time and the customer confirmed receipt. '.repeat(40);
+    const { decision } = await explain({ ...chat({}, [turn(long)]), model: 'overflow' });
+    expect(decision.targets).toEqual(['long']);
+    expect(decision.fitting).toEqual({ action: 'reroute', to: 'long' });
+    const small = await explain({ ...chat(), model: 'overflow' });
+    expect(small.decision.targets).toEqual(['small-window']);
   });
 });
 

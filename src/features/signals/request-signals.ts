@@ -4,6 +4,7 @@
  * for only when a rule reads it.
  */
 
+import { fnv1a32 } from '../../core/hash.ts';
 import type { ChatRequest } from '../../core/request.ts';
 import { EXACT_COUNT_CHAR_LIMIT, countPromptTokens } from '../tokens.ts';
 import { countUserTurns, hasImages, lastUserTurnChars, totalTextChars } from './conversation.ts';
@@ -126,6 +127,15 @@ export function registerRequestSignals(registry: SignalRegistry): SignalRegistry
     )
     .register(
       {
+        name: 'conversation_id',
+        type: 'string',
+        description:
+          'metadata.conversation_id when the client sends one, else a hash of the system prompt and the first user message (which stay the same as a conversation grows).',
+      },
+      readConversationId,
+    )
+    .register(
+      {
         name: 'tenant',
         type: 'string',
         description: `The tenant or API-key name the gateway resolved, else the ${TENANT_HEADER} header (trusted-proxy header).`,
@@ -189,4 +199,18 @@ export function headerValue(headers: RequestHeaders, name: string): string | und
   const raw = headers[name];
   const value = typeof raw === 'string' ? raw : raw?.[0];
   return value === undefined || value === '' ? undefined : value;
+}
+
+/** A conversation keeps its opening as it grows, so its first turns identify it when the client gives no id. */
+function readConversationId(context: SignalContext): string | undefined {
+  const given = readMetadata(context, 'conversation_id');
+  if (given !== undefined) return given;
+  let opening = '';
+  for (const message of context.request.messages) {
+    if (message.role !== 'system' && message.role !== 'user') continue;
+    for (const part of message.content) if (part.type === 'text') opening += part.text;
+    opening += '\u0000';
+    if (message.role === 'user') break;
+  }
+  return opening === '' ? undefined : `h${fnv1a32(opening).toString(36)}`;
 }
