@@ -141,6 +141,16 @@ models:
     context_window: 128000
     pricing: { input_per_million: 0.15, output_per_million: 0.6 }
 routes:
+  # Rules on, as a routed deployment runs: every request is checked against these before the default.
+  - name: escalated
+    match: 'convo_length > 8 || priority == "high" || metadata.escalation == "true"'
+    targets: [secondary]
+  - name: tools
+    match: 'has_tools && tool_count > 3'
+    targets: [secondary]
+  - name: legal
+    match: 'metadata.team in ["legal", "compliance"]'
+    targets: [secondary]
   - name: bench
     strategy: fallback
     targets: [primary, secondary]
