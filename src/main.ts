@@ -22,6 +22,10 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
     run: async (args) => (await import('./cli/validate.ts')).runValidateCommand(args),
     summary: 'check a config file and print every problem with its path',
   },
+  explain: {
+    run: async (args) => (await import('./cli/explain.ts')).runExplainCommand(args),
+    summary: 'show where a request would be routed, and why, without calling a model',
+  },
   schema: {
     run: async (args) => (await import('./cli/schema.ts')).runSchemaCommand(args),
     summary: 'print the JSON Schema of the config file, for editors',

@@ -7,6 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/errors.ts';
 import type { GatewayServices } from '../gateway-services.ts';
+import { explainRouting } from '../../routing/explain.ts';
 import { decodeChatCompletionRequest } from '../protocol/openai/decode-request.ts';
 
 export function requestRecordHandler(services: GatewayServices) {
@@ -28,14 +29,6 @@ export function requestRecordHandler(services: GatewayServices) {
 export function explainHandler(services: GatewayServices) {
   return async function explainRoute(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const chat = decodeChatCompletionRequest(request.body);
-    const values = services.signals.valuesFor({ request: chat, headers: request.headers });
-    const plan = services.planner.plan(chat, values);
-    return reply.send({
-      decision: plan.decision,
-      signals_read: Object.fromEntries(
-        [...values.readValues()].map(([name, value]) => [name, value ?? null]),
-      ),
-      signal_failures: values.failures().map(({ signal, message }) => ({ signal, message })),
-    });
+    return reply.send(explainRouting(services.planner, services.signals, chat, request.headers));
   };
 }
