@@ -5,6 +5,7 @@
  */
 
 import type { SignalValue } from '../features/signal-types.ts';
+import type { TrimAction } from './fitting/trim.ts';
 
 /** How the route was chosen, in the order the router tries. */
 export type RouteSelection =
@@ -52,4 +53,12 @@ export interface RoutingDecision {
   readonly fitting?: ContextFitting;
 }
 
-export type ContextFitting = { readonly action: 'reroute'; readonly to: string };
+export type ContextFitting =
+  | { readonly action: 'reroute'; readonly to: string }
+  | {
+      readonly action: 'trim';
+      /** The prompt budget trimmed to: the largest window among the targets, less the requested output. */
+      readonly budgetTokens: number;
+      readonly promptTokens: number;
+      readonly steps: readonly TrimAction[];
+    };

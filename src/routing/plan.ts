@@ -15,6 +15,7 @@ import type { SignalValues } from '../features/signal-types.ts';
 import { fnv1a32 } from '../core/hash.ts';
 import type { ContextFitting, RouteSelection, RoutingDecision, RuleEvaluation } from './decision.ts';
 import { filterTargets } from './filters.ts';
+import { trimToFit } from './fitting/trim.ts';
 
 export const AUTO_MODEL = 'auto';
 
@@ -26,6 +27,8 @@ export interface ExecutionPlan {
   /** What the executor does with a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
   readonly decision: RoutingDecision;
+  /** The request to send: the client's, or the trimmed one when the route fitted it to a window. */
+  readonly request: ChatRequest;
 }
 
 export interface Planner {
@@ -115,23 +118,17 @@ export function createPlanner(config: ResolvedConfig): Planner {
       }
 
       const { route } = chosen;
-      const filterInput = { request, signals, requireTags: route.requireTags };
       let filtered: ReturnType<typeof filterTargets>;
       let fitting: ContextFitting | undefined;
+      let sent = request;
       try {
-        filtered = filterTargets(chosen.targets, filterInput);
+        filtered = filterTargets(chosen.targets, { request, signals, requireTags: route.requireTags });
       } catch (error) {
-        const reroute =
-          route.contextOverflow === 'reroute' ? config.models.get(route.rerouteTo ?? '') : undefined;
-        if (
-          !(error instanceof GatewayError) ||
-          error.code !== 'context_length_exceeded' ||
-          reroute === undefined
-        )
-          throw error;
-        // The long-context model must hold it too; if not, its own removal reason is the error.
-        filtered = filterTargets([reroute], filterInput);
-        fitting = { action: 'reroute', to: reroute.id };
+        if (!(error instanceof GatewayError) || error.code !== 'context_length_exceeded') throw error;
+        const overflow = fitOverflow(route, chosen.targets, request, signals, config, error);
+        filtered = overflow.filtered;
+        fitting = overflow.fitting;
+        sent = overflow.request;
       }
       let targets = filtered.targets;
       let split: RoutingDecision['split'];
@@ -156,6 +153,7 @@ export function createPlanner(config: ResolvedConfig): Planner {
           ...(split === undefined ? {} : { split }),
           ...(fitting === undefined ? {} : { fitting }),
         },
+        request: sent,
       };
     },
   };
@@ -191,4 +189,57 @@ function drawSplit(
     targets: [winner, ...targets.filter((target) => target !== winner)],
     record: { key, draw, chosen: winner.id },
   };
+}
+
+/**
+ * The route's answer to "no target can hold this": reroute to its long-context model, or trim the oldest
+ * history to the largest target's window. `reject` (or a fitting that fails) rethrows the filter's error.
+ */
+function fitOverflow(
+  route: ResolvedRoute,
+  candidates: readonly ResolvedModel[],
+  request: ChatRequest,
+  signals: SignalValues,
+  config: ResolvedConfig,
+  overflow: GatewayError,
+): { filtered: ReturnType<typeof filterTargets>; fitting: ContextFitting; request: ChatRequest } {
+  const requireTags = route.requireTags;
+  switch (route.contextOverflow) {
+    case 'reject':
+      throw overflow;
+    case 'reroute': {
+      const target = config.models.get(route.rerouteTo ?? '');
+      if (target === undefined) throw overflow;
+      // The long-context model must hold it too; if not, its own removal reason is the error.
+      const filtered = filterTargets([target], { request, signals, requireTags });
+      return { filtered, fitting: { action: 'reroute', to: target.id }, request };
+    }
+    case 'trim': {
+      const tagged = candidates.filter((target) => requireTags.every((tag) => target.tags.includes(tag)));
+      const largest = tagged.reduce<ResolvedModel | undefined>(
+        (best, target) => (best === undefined || target.contextWindow > best.contextWindow ? target : best),
+        undefined,
+      );
+      if (largest === undefined) throw overflow;
+      const budgetTokens = largest.contextWindow - (request.maxOutputTokens ?? 0);
+      const trimmed = trimToFit(request, {
+        budgetTokens,
+        family: largest.tokenizer === 'estimate' ? 'o200k' : largest.tokenizer,
+      });
+      if (!trimmed.fits) throw overflow;
+      // The trimmed prompt's own count decides the window filter now, not the original's signal.
+      const filtered = filterTargets(candidates, {
+        request: trimmed.request,
+        signals: { get: (name) => (name === 'prompt_tokens' ? trimmed.promptTokens : signals.get(name)) },
+        requireTags,
+      });
+      const fitting: ContextFitting = {
+        action: 'trim',
+        budgetTokens,
+        promptTokens: trimmed.promptTokens,
+        steps: trimmed.actions,
+      };
+      return { filtered, fitting, request: trimmed.request };
+    }
+  }
 }

@@ -57,6 +57,9 @@ routes:
     context_overflow: reroute
     reroute_to: long
     targets: [small-window]
+  - name: trimmed
+    context_overflow: trim
+    targets: [small-window]
 default_route: default
 `;
 
@@ -264,6 +267,40 @@ describe('split routes and context overflow', () => {
     expect(decision.fitting).toEqual({ action: 'reroute', to: 'long' });
     const small = await explain({ ...chat(), model: 'overflow' });
     expect(small.decision.targets).toEqual(['small-window']);
+  });
+});
+
+describe('trimming to fit', () => {
+  it('drops the oldest turns so the conversation fits, keeping the system prompt and the latest turn', async () => {
+    const history = 'We discussed the delivery schedule for the Rotterdam warehouse in detail. '.repeat(8);
+    const messages = [
+      { role: 'system', content: 'You are a logistics assistant.' },
+      turn(history),
+      turn(history, 'assistant'),
+      turn(history),
+      turn(history, 'assistant'),
+      turn('So when does the pallet arrive?'),
+    ];
+    const sent = await send({ model: 'trimmed', messages, max_tokens: 8 });
+    expect(sent.status).toBe(200);
+    expect(sent.headers.get('x-switchyard-model')).toBe('small-window');
+    const usage = sent.body.usage as { prompt_tokens: number };
+    expect(usage.prompt_tokens).toBeLessThanOrEqual(300 - 8);
+    const record = (await (
+      await fetch(`${url}/v1/requests/${sent.headers.get('x-switchyard-request-id') ?? ''}`)
+    ).json()) as {
+      decision: { fitting: { action: string; promptTokens: number; steps: { kind: string }[] } };
+    };
+    expect(record.decision.fitting.action).toBe('trim');
+    expect(record.decision.fitting.promptTokens).toBeLessThanOrEqual(292);
+    expect(record.decision.fitting.steps.map((step) => step.kind)).toContain('dropped-messages');
+  });
+
+  it('rejects with the counts when not even the latest turn fits beside the requested output', async () => {
+    const huge = 'Every sentence here is part of one enormous question about shipping. '.repeat(200);
+    const { status, body } = await send({ model: 'trimmed', messages: [turn(huge)], max_tokens: 299 });
+    expect(status).toBe(400);
+    expect((body.error as { code: string }).code).toBe('context_length_exceeded');
   });
 });
 

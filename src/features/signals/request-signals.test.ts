@@ -242,11 +242,40 @@ describe('the built-in catalog', () => {
       'model',
       'user',
       'priority',
+      'conversation_id',
       'tenant',
       'metadata.*',
     ]);
     for (const definition of registry.list()) expect(definition.description).not.toMatch(/\n/);
     expect(registry.lookup('prompt_tokens')?.description).toMatch(/estimated/);
     expect(registry.lookup('metadata.team')).toMatchObject({ name: 'metadata.team', type: 'string' });
+  });
+});
+
+describe('conversation_id', () => {
+  const registry = createSignalRegistry();
+  const conversation = (...texts: string[]): ChatRequest => ({
+    model: 'auto',
+    messages: texts.map((text, index) => ({
+      role: index % 2 === 0 ? 'user' : 'assistant',
+      content: [{ type: 'text', text }],
+    })),
+    sampling: {},
+    stream: false,
+    includeUsage: false,
+    metadata: {},
+  });
+  const idOf = (request: ChatRequest, headers: Record<string, string> = {}) =>
+    registry.valuesFor({ request, headers }).get('conversation_id');
+
+  it('is the same as a conversation grows, and differs between conversations', () => {
+    const first = idOf(conversation('Plan a trip to Lisbon'));
+    expect(first).toMatch(/^h[0-9a-z]+$/);
+    expect(idOf(conversation('Plan a trip to Lisbon', 'When?', 'In May'))).toBe(first);
+    expect(idOf(conversation('Plan a trip to Porto'))).not.toBe(first);
+  });
+
+  it('is the client’s own id when it sends one', () => {
+    expect(idOf(conversation('x'), { 'x-switchyard-meta-conversation_id': 'c-7' })).toBe('c-7');
   });
 });

@@ -33,7 +33,7 @@ export function chatHandler(services: GatewayServices, protocol: ClientProtocol)
     };
 
     if (!chat.stream) {
-      const outcome = await services.executor.generate(plan, chat, context);
+      const outcome = await services.executor.generate(plan, plan.request, context);
       recordOutcome(record, outcome);
       const headers = routingHeaders(request.id, plan, outcome);
       if (outcome.response.usage !== undefined) {
@@ -43,7 +43,7 @@ export function chatHandler(services: GatewayServices, protocol: ClientProtocol)
     }
 
     // Failures before the stream commits are ordinary HTTP errors (thrown to the error handler).
-    const outcome = await services.executor.stream(plan, chat, context);
+    const outcome = await services.executor.stream(plan, plan.request, context);
     recordOutcome(record, outcome);
     reply.hijack();
     const writer = createSseWriter(reply.raw, routingHeaders(request.id, plan, outcome));
