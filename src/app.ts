@@ -14,9 +14,6 @@ import { createPlanner } from './routing/plan.ts';
 import { createRequestStore } from './telemetry/request-store.ts';
 import { createHttpServer, type GatewayHttpServer } from './server/http-server.ts';
 
-/** Recent requests whose routing record `GET /v1/requests/{id}` can return (a few KB each). */
-const REQUEST_RECORDS_KEPT = 10_000;
-
 export interface Gateway {
   readonly server: GatewayHttpServer;
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
@@ -36,7 +33,7 @@ export async function createGateway(config: ResolvedConfig, logger: Logger): Pro
     config,
     signals,
     planner,
-    requests: createRequestStore(REQUEST_RECORDS_KEPT),
+    requests: createRequestStore(config.server.requestRecords),
     executor,
     adapters,
     logger,

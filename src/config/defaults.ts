@@ -15,6 +15,9 @@ export const SERVER_DEFAULTS = {
   bodyLimitBytes: 4 * 1024 * 1024,
   // A client gets 30 s to send its request; slower senders are cut off (slowloris guard).
   requestTimeoutMs: 30_000,
+  // Each routing record is a few KB; a thousand answer "why did that request go there" for the last
+  // seconds to minutes of traffic without weighing on memory. The persistent request log keeps the rest.
+  requestRecords: 1_000,
   // One line per request; `debug` adds routing detail.
   logLevel: 'info',
 } as const satisfies ServerSettings;

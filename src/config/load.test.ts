@@ -29,6 +29,7 @@ describe('a valid config', () => {
       port: 8080,
       bodyLimitBytes: 4 * 1024 * 1024,
       requestTimeoutMs: SERVER_DEFAULTS.requestTimeoutMs,
+      requestRecords: SERVER_DEFAULTS.requestRecords,
       logLevel: 'info',
     });
     const provider = config.providers.get('local');

@@ -91,6 +91,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
         port: document.server.port,
         bodyLimitBytes: document.server.body_limit_bytes,
         requestTimeoutMs: document.server.request_timeout_ms,
+        requestRecords: document.server.request_records,
         logLevel: document.server.log_level,
       },
       providers,

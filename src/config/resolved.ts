@@ -92,6 +92,8 @@ export interface ServerSettings {
   readonly bodyLimitBytes: number;
   /** Longest a client may take to send its request (slowloris guard). */
   readonly requestTimeoutMs: number;
+  /** Recent requests' routing records kept in memory. */
+  readonly requestRecords: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

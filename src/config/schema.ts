@@ -27,6 +27,12 @@ const serverSchema = z
     port: z.number().int().min(0).max(65_535).default(SERVER_DEFAULTS.port),
     body_limit_bytes: positiveInt.default(SERVER_DEFAULTS.bodyLimitBytes),
     request_timeout_ms: milliseconds.default(SERVER_DEFAULTS.requestTimeoutMs),
+    request_records: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(SERVER_DEFAULTS.requestRecords)
+      .describe('Recent requests whose routing record GET /v1/requests/{id} keeps in memory (0: none).'),
     log_level: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default(SERVER_DEFAULTS.logLevel),

@@ -44,6 +44,7 @@ export function createRequestStore(capacity: number): RequestStore {
         dropped: [],
         error: undefined,
       };
+      if (capacity === 0) return record;
       if (records.size >= capacity) {
         const oldest = records.keys().next();
         if (oldest.done !== true) records.delete(oldest.value);
