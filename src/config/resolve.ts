@@ -99,6 +99,9 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
       routes,
       defaultRoute,
       onUnsupported: document.on_unsupported,
+      tenantTags: new Map(
+        Object.entries(document.tenants).map(([name, tenant]) => [name, tenant.require_tags]),
+      ),
       inactiveProviders: [...inactiveProviders].map(([name, missingEnv]) => ({ name, missingEnv })),
     },
   };

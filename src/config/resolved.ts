@@ -107,6 +107,8 @@ export interface ResolvedConfig {
   readonly defaultRoute: string;
   /** For requests naming a model directly, and routes that do not say. */
   readonly onUnsupported: 'strict' | 'lenient';
+  /** Tenant name → tags every target serving that tenant must carry. */
+  readonly tenantTags: ReadonlyMap<string, readonly string[]>;
   /** Providers switched off because an environment variable they require is unset (for the log). */
   readonly inactiveProviders: readonly { readonly name: string; readonly missingEnv: readonly string[] }[];
 }

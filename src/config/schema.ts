@@ -266,6 +266,17 @@ export const configDocumentSchema = z
     models: z.record(z.string().min(1), modelSchema),
     routes: z.array(routeSchema).min(1),
     on_unsupported: onUnsupportedSchema.default(ROUTING_DEFAULTS.onUnsupported),
+    tenants: z
+      .record(
+        z.string().min(1),
+        z.strictObject({
+          require_tags: tagList
+            .default([])
+            .describe("Tags every target serving this tenant must carry, on top of the route's."),
+        }),
+      )
+      .default({})
+      .describe('Per-tenant constraints, keyed by the `tenant` signal (x-switchyard-tenant for now).'),
     default_route: z
       .string()
       .min(1)

@@ -118,14 +118,18 @@ export function createPlanner(config: ResolvedConfig): Planner {
       }
 
       const { route } = chosen;
+      // A tenant's own compliance tags apply on top of the route's, whatever route serves it.
+      const tenantTags = tenantTagsOf(config, signals);
+      const requireTags =
+        tenantTags === undefined ? route.requireTags : [...new Set([...route.requireTags, ...tenantTags])];
       let filtered: ReturnType<typeof filterTargets>;
       let fitting: ContextFitting | undefined;
       let sent = request;
       try {
-        filtered = filterTargets(chosen.targets, { request, signals, requireTags: route.requireTags });
+        filtered = filterTargets(chosen.targets, { request, signals, requireTags });
       } catch (error) {
         if (!(error instanceof GatewayError) || error.code !== 'context_length_exceeded') throw error;
-        const overflow = fitOverflow(route, chosen.targets, request, signals, config, error);
+        const overflow = fitOverflow(route, requireTags, chosen.targets, request, signals, config, error);
         filtered = overflow.filtered;
         fitting = overflow.fitting;
         sent = overflow.request;
@@ -197,13 +201,13 @@ function drawSplit(
  */
 function fitOverflow(
   route: ResolvedRoute,
+  requireTags: readonly string[],
   candidates: readonly ResolvedModel[],
   request: ChatRequest,
   signals: SignalValues,
   config: ResolvedConfig,
   overflow: GatewayError,
 ): { filtered: ReturnType<typeof filterTargets>; fitting: ContextFitting; request: ChatRequest } {
-  const requireTags = route.requireTags;
   switch (route.contextOverflow) {
     case 'reject':
       throw overflow;
@@ -242,4 +246,11 @@ function fitOverflow(
       return { filtered, fitting, request: trimmed.request };
     }
   }
+}
+
+/** The tags the request's tenant requires, when tenants are configured and the request names one. */
+function tenantTagsOf(config: ResolvedConfig, signals: SignalValues): readonly string[] | undefined {
+  if (config.tenantTags.size === 0) return undefined;
+  const tenant = signals.get('tenant');
+  return typeof tenant === 'string' ? config.tenantTags.get(tenant) : undefined;
 }

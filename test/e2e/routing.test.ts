@@ -60,6 +60,10 @@ routes:
   - name: trimmed
     context_overflow: trim
     targets: [small-window]
+  - name: regional
+    targets: [lite, eu-model]
+tenants:
+  eu-only: { require_tags: [eu] }
 default_route: default
 `;
 
@@ -216,6 +220,18 @@ describe('rule-based routing', () => {
     expect(body.signals_read).toMatchObject({ priority: 'high' });
     const missing = await fetch(`${url}/v1/requests/req_unknown`);
     expect(missing.status).toBe(404);
+  });
+});
+
+describe('tenant constraints', () => {
+  it("a tenant's required tags apply on top of the route's", async () => {
+    const other = await send({ ...chat(), model: 'regional' }, { 'x-switchyard-tenant': 'someone' });
+    expect(other.headers.get('x-switchyard-model')).toBe('lite');
+    const eu = await send({ ...chat(), model: 'regional' }, { 'x-switchyard-tenant': 'eu-only' });
+    expect(eu.headers.get('x-switchyard-model')).toBe('eu-model');
+    const none = await send({ ...chat(), model: 'lite' }, { 'x-switchyard-tenant': 'eu-only' });
+    expect(none.status).toBe(422);
+    expect((none.body.error as { message: string }).message).toContain('lite: lacks required tag(s) eu');
   });
 });
 
