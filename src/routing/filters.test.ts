@@ -82,6 +82,18 @@ describe('target filters', () => {
     ]);
   });
 
+  it('counts in each target’s own tokenizer family when it knows one', () => {
+    const signals = counting(999_999); // the o200k signal would say it cannot fit
+    const cl100k = { ...model('gpt-4', 1_000), tokenizer: 'cl100k' as const };
+    const result = filterTargets([cl100k], {
+      request: request('word '.repeat(300), 10),
+      signals,
+      requireTags: [],
+    });
+    expect(signals.asked).toBe(false);
+    expect(result.targets.map((target) => target.id)).toEqual(['gpt-4']);
+  });
+
   it('keeps only targets carrying every required tag', () => {
     const result = filterTargets([model('us', 100_000, ['zdr']), model('eu', 100_000, ['eu', 'zdr'])], {
       request: request('hi'),

@@ -13,7 +13,8 @@ import { GatewayError } from '../core/errors.ts';
 import type { ResolvedModel } from '../core/model.ts';
 import type { ChatRequest } from '../core/request.ts';
 import type { SignalValues } from '../features/signal-types.ts';
-import { TOKENS_PER_MESSAGE, TOKENS_PER_REPLY } from '../features/tokens.ts';
+import type { TokenizerFamily } from '../core/model.ts';
+import { countPromptTokens, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY } from '../features/tokens.ts';
 import type { FilterRemoval, TargetFilter } from './decision.ts';
 
 /** Images are counted at a flat, generous cost when bounding a prompt (a high-detail tile set). */
@@ -72,22 +73,34 @@ export function filterTargets(candidates: readonly ResolvedModel[], input: Filte
   }
 
   const output = input.request.maxOutputTokens ?? 0;
-  let promptTokens = promptTokenBound(input.request);
-  if (targets.some((target) => promptTokens + output > target.contextWindow)) {
-    // The cheap bound does not settle it: count for real.
-    const counted = input.signals.get('prompt_tokens');
-    if (typeof counted === 'number') promptTokens = counted;
-  }
+  const bound = promptTokenBound(input.request);
+  let promptTokens = bound;
   if (emptiedBy === undefined) {
-    targets = targets.filter(
-      (target) =>
-        promptTokens + output <= target.contextWindow ||
+    // Counted only when the cheap bound does not settle a target, once per tokenizer family.
+    const counts = new Map<TokenizerFamily, number>();
+    const tokensFor = (target: ResolvedModel): number => {
+      if (bound + output <= target.contextWindow) return bound;
+      const family = countingFamily(target);
+      let count = counts.get(family);
+      if (count === undefined) {
+        const signal = family === 'o200k' ? input.signals.get('prompt_tokens') : undefined;
+        count = typeof signal === 'number' ? signal : countPromptTokens(input.request, family);
+        counts.set(family, count);
+      }
+      return count;
+    };
+    targets = targets.filter((target) => {
+      const tokens = tokensFor(target);
+      promptTokens = tokens;
+      return (
+        tokens + output <= target.contextWindow ||
         remove(
           target,
           'context_window',
-          `prompt ${promptTokens} + output ${output} tokens exceed its ${target.contextWindow}-token window`,
-        ),
-    );
+          `prompt ${tokens} + output ${output} tokens exceed its ${target.contextWindow}-token window`,
+        )
+      );
+    });
     if (targets.length === 0) emptiedBy = 'context_window';
   }
 
@@ -118,4 +131,13 @@ function emptiedError(
         `No target of the route carries the tags it requires. ${reasons}.`,
       );
   }
+}
+
+/**
+ * The family a target's prompt is counted in: its own when known (o200k, cl100k). Models without a
+ * published tokenizer (Claude, Gemini, most open models) are counted in o200k: closer to their real counts
+ * than a characters-per-token guess, and the upstream still has the last word on the window.
+ */
+function countingFamily(target: ResolvedModel): TokenizerFamily {
+  return target.tokenizer === 'estimate' ? 'o200k' : target.tokenizer;
 }
