@@ -5,12 +5,15 @@
 
 import type { Logger } from 'pino';
 import type { ResolvedConfig } from './config/resolved.ts';
-import { createExecutor } from './executor/execute.ts';
+import { newId } from './core/ids.ts';
+import type { ChatRequest } from './core/request.ts';
+import { createExecutor, type Executor } from './executor/execute.ts';
 import { PROVIDER_FACTORIES } from './providers/factories.ts';
 import { createAdapters } from './providers/registry.ts';
 import { createHttpTransport } from './providers/transport/http-transport.ts';
 import { createSignalRegistry } from './features/signals/index.ts';
-import { createPlanner } from './routing/plan.ts';
+import type { SummarizeCall } from './routing/overflow.ts';
+import { createPlanner, type ExecutionPlan } from './routing/plan.ts';
 import { createRequestStore } from './telemetry/request-store.ts';
 import { createHttpServer, type GatewayHttpServer } from './server/http-server.ts';
 
@@ -27,8 +30,8 @@ export async function createGateway(config: ResolvedConfig, logger: Logger): Pro
   const transport = createHttpTransport();
   const adapters = await createAdapters(config.providers, PROVIDER_FACTORIES, { transport });
   const signals = createSignalRegistry();
-  const planner = createPlanner(config);
   const executor = createExecutor(adapters, config.providers);
+  const planner = createPlanner(config, { summarize: summarizeThrough(executor) });
   const server = createHttpServer({
     config,
     signals,
@@ -55,5 +58,47 @@ export async function createGateway(config: ResolvedConfig, logger: Logger): Pro
       await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
       await transport.close();
     },
+  };
+}
+
+/** How long a history summary may take before the request it serves gives up on it. */
+const SUMMARY_TIMEOUT_MS = 60_000;
+
+/** `context_overflow: summarize` calls its model through the executor, like any other request. */
+function summarizeThrough(executor: Executor): SummarizeCall {
+  return async (model, messages, maxTokens) => {
+    const request: ChatRequest = {
+      model: model.id,
+      messages,
+      sampling: { temperature: 0 },
+      maxOutputTokens: maxTokens,
+      stream: false,
+      includeUsage: false,
+      metadata: {},
+    };
+    const targets = [model.id];
+    const plan: ExecutionPlan = {
+      route: 'summarize',
+      strategy: 'single',
+      targets: [model],
+      onUnsupported: 'lenient',
+      request,
+      decision: {
+        requested: model.id,
+        route: 'summarize',
+        selection: 'requested-model',
+        rules: [],
+        candidates: targets,
+        removed: [],
+        targets,
+      },
+    };
+    const outcome = await executor.generate(plan, request, {
+      requestId: newId('sum'),
+      signal: AbortSignal.timeout(SUMMARY_TIMEOUT_MS),
+      clientHeaders: {},
+      fieldName: (feature) => feature,
+    });
+    return outcome.response.text;
   };
 }

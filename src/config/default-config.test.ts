@@ -32,6 +32,7 @@ describe('the built-in default config', () => {
       sticky: 'conversation_id',
       contextOverflow: 'reject',
       rerouteTo: undefined,
+      summarizeWith: undefined,
     });
     expect([...config.routes.keys()]).toEqual(['default', 'fast', 'strong', 'long']);
     expect(config.inactiveProviders.map((provider) => provider.name)).toEqual([

@@ -75,6 +75,7 @@ describe('a valid config', () => {
       sticky: 'conversation_id',
       contextOverflow: 'reject',
       rerouteTo: undefined,
+      summarizeWith: undefined,
     });
     expect(config.defaultRoute).toBe('main');
     expect(config.inactiveProviders).toEqual([]);

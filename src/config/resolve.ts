@@ -69,6 +69,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
         sticky: route.sticky,
         contextOverflow: route.context_overflow,
         rerouteTo: route.reroute_to,
+        summarizeWith: route.summarize_with,
         match: compileMatch(route.match, index, input.signals, issues),
         pinned: route.pin,
         requireTags: route.require_tags,
@@ -174,6 +175,18 @@ function checkReferences({
       issues.push({
         path: ['routes', index, 'reroute_to'],
         message: 'required with context_overflow: reroute',
+      });
+    }
+    if (route.summarize_with !== undefined && !modelIds.has(route.summarize_with)) {
+      issues.push({
+        path: ['routes', index, 'summarize_with'],
+        message: `unknown model "${route.summarize_with}" (${knownList(modelIds)})`,
+      });
+    }
+    if (route.context_overflow === 'summarize' && route.summarize_with === undefined) {
+      issues.push({
+        path: ['routes', index, 'summarize_with'],
+        message: 'required with context_overflow: summarize',
       });
     }
     if (route.strategy === 'single' && route.targets.length !== 1) {

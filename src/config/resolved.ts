@@ -64,9 +64,11 @@ export interface ResolvedRoute {
   /** `split`: the signal whose value keeps a request on one target. */
   readonly sticky: string;
   /** When no target can hold the request. */
-  readonly contextOverflow: 'reject' | 'reroute' | 'trim';
+  readonly contextOverflow: 'reject' | 'reroute' | 'trim' | 'summarize';
   /** `reroute`: the model that takes what fits nowhere else. */
   readonly rerouteTo: string | undefined;
+  /** `summarize`: the model that condenses older history. */
+  readonly summarizeWith: string | undefined;
   /** What happens to a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
   /** The compiled `match` rule; undefined for routes reached only by name or as the default. */

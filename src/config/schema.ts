@@ -227,10 +227,17 @@ const routeSchema = z.strictObject({
       '`split` only: the signal whose value keeps a request on the same target (default conversation_id: a conversation stays on one model); requests without it draw at random.',
     ),
   context_overflow: z
-    .enum(['reject', 'reroute', 'trim'])
+    .enum(['reject', 'reroute', 'trim', 'summarize'])
     .default(ROUTING_DEFAULTS.contextOverflow)
     .describe(
-      'When no target can hold the request: `reject` (400 context_length_exceeded with the counts), `reroute` to `reroute_to`, or `trim` the oldest history to fit the largest target.',
+      'When no target can hold the request: `reject` (400 context_length_exceeded with the counts), `reroute` to `reroute_to`, `trim` the oldest history, or `summarize` it with `summarize_with`, to fit the largest target.',
+    ),
+  summarize_with: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      '`context_overflow: summarize`: the (cheap) model that condenses older history; summaries are cached per conversation.',
     ),
   reroute_to: z
     .string()

@@ -5,6 +5,7 @@
  */
 
 import type { SignalValue } from '../features/signal-types.ts';
+import type { SummarizeAction } from './fitting/summarize.ts';
 import type { TrimAction } from './fitting/trim.ts';
 
 /** How the route was chosen, in the order the router tries. */
@@ -57,8 +58,18 @@ export type ContextFitting =
   | { readonly action: 'reroute'; readonly to: string }
   | {
       readonly action: 'trim';
-      /** The prompt budget trimmed to: the largest window among the targets, less the requested output. */
+      /** The prompt budget fitted to: the largest window among the targets, less the requested output. */
       readonly budgetTokens: number;
       readonly promptTokens: number;
       readonly steps: readonly TrimAction[];
+    }
+  | {
+      readonly action: 'summarize';
+      /** The model that condensed the history. */
+      readonly with: string;
+      readonly budgetTokens: number;
+      /** Set on a dry run (explain): the summary was not made. */
+      readonly pending?: true;
+      readonly promptTokens?: number;
+      readonly steps?: readonly SummarizeAction[];
     };

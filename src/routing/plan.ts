@@ -13,9 +13,10 @@ import type { ChatRequest } from '../core/request.ts';
 import type { ResolvedConfig, ResolvedRoute } from '../config/resolved.ts';
 import type { SignalValues } from '../features/signal-types.ts';
 import { fnv1a32 } from '../core/hash.ts';
-import type { ContextFitting, RouteSelection, RoutingDecision, RuleEvaluation } from './decision.ts';
-import { filterTargets } from './filters.ts';
-import { trimToFit } from './fitting/trim.ts';
+import type { RouteSelection, RoutingDecision, RuleEvaluation } from './decision.ts';
+import { filterTargets, type FilterResult } from './filters.ts';
+import { SummaryCache } from './fitting/summary-cache.ts';
+import { fitOverflow, type FittedRequest, type OverflowServices, type SummarizeCall } from './overflow.ts';
 
 export const AUTO_MODEL = 'auto';
 
@@ -29,6 +30,11 @@ export interface ExecutionPlan {
   readonly decision: RoutingDecision;
   /** The request to send: the client's, or the trimmed one when the route fitted it to a window. */
   readonly request: ChatRequest;
+  /**
+   * Present when fitting the request needs a model call first (`context_overflow: summarize`): resolves
+   * with the plan to execute. This plan is then only the dry-run estimate that `explain` shows.
+   */
+  readonly complete?: () => Promise<ExecutionPlan>;
 }
 
 export interface Planner {
@@ -41,7 +47,19 @@ interface PlannedRoute {
   readonly targets: readonly ResolvedModel[];
 }
 
-export function createPlanner(config: ResolvedConfig): Planner {
+/** What planning needs beyond the config: the model call and cache behind `context_overflow: summarize`. */
+export interface PlannerServices {
+  readonly summarize?: SummarizeCall;
+}
+
+/** Conversations whose history summaries are kept, for retries and later turns to reuse. */
+const SUMMARY_CONVERSATIONS_KEPT = 1_000;
+
+export function createPlanner(config: ResolvedConfig, services: PlannerServices = {}): Planner {
+  const overflowServices: OverflowServices = {
+    summarize: services.summarize,
+    summaries: new SummaryCache(SUMMARY_CONVERSATIONS_KEPT),
+  };
   const routes = new Map<string, PlannedRoute>();
   for (const route of config.routes.values()) {
     const targets = route.targets.map((id) => config.models.get(id)).filter((model) => model !== undefined);
@@ -69,6 +87,7 @@ export function createPlanner(config: ResolvedConfig): Planner {
         sticky: 'conversation_id',
         contextOverflow: 'reject',
         rerouteTo: undefined,
+        summarizeWith: undefined,
       },
       targets: [model],
     });
@@ -122,44 +141,80 @@ export function createPlanner(config: ResolvedConfig): Planner {
       const tenantTags = tenantTagsOf(config, signals);
       const requireTags =
         tenantTags === undefined ? route.requireTags : [...new Set([...route.requireTags, ...tenantTags])];
-      let filtered: ReturnType<typeof filterTargets>;
-      let fitting: ContextFitting | undefined;
-      let sent = request;
+      const base = { route, selection, rules, candidates: chosen.targets };
+      let fitted: FittedRequest | undefined;
+      let filtered: FilterResult;
       try {
         filtered = filterTargets(chosen.targets, { request, signals, requireTags });
       } catch (error) {
         if (!(error instanceof GatewayError) || error.code !== 'context_length_exceeded') throw error;
-        const overflow = fitOverflow(route, requireTags, chosen.targets, request, signals, config, error);
-        filtered = overflow.filtered;
-        fitting = overflow.fitting;
-        sent = overflow.request;
+        fitted = fitOverflow({
+          route,
+          requireTags,
+          candidates: chosen.targets,
+          request,
+          signals,
+          config,
+          overflow: error,
+          services: overflowServices,
+        });
+        filtered = fitted.filtered;
       }
-      let targets = filtered.targets;
-      let split: RoutingDecision['split'];
-      if (route.strategy === 'split' && targets.length > 1) {
-        const drawn = drawSplit(route, targets, signals);
-        targets = drawn.targets;
-        split = drawn.record;
-      }
+      const plan = finishPlan(base, request, signals, filtered, fitted);
+      const complete = fitted?.complete;
+      if (complete === undefined) return plan;
       return {
-        route: route.name,
-        strategy: route.strategy === 'single' ? 'single' : 'fallback',
-        targets,
-        onUnsupported: route.onUnsupported,
-        decision: {
-          requested: request.model,
-          route: route.name,
-          selection,
-          rules,
-          candidates: chosen.targets.map((target) => target.id),
-          removed: filtered.removed,
-          targets: targets.map((target) => target.id),
-          ...(split === undefined ? {} : { split }),
-          ...(fitting === undefined ? {} : { fitting }),
+        ...plan,
+        complete: async () => {
+          const done = await complete();
+          return finishPlan(base, request, signals, done.filtered, done);
         },
-        request: sent,
       };
     },
+  };
+}
+
+interface PlanBase {
+  readonly route: ResolvedRoute;
+  readonly selection: RouteSelection;
+  readonly rules: readonly RuleEvaluation[];
+  readonly candidates: readonly ResolvedModel[];
+}
+
+/** The plan for what survived the filters (and any fitting): split draw, decision record. */
+function finishPlan(
+  { route, selection, rules, candidates }: PlanBase,
+  request: ChatRequest,
+  signals: SignalValues,
+  filtered: FilterResult,
+  fitted: FittedRequest | undefined,
+): ExecutionPlan {
+  const fitting = fitted?.fitting;
+  const sent = fitted?.request ?? request;
+  let targets = filtered.targets;
+  let split: RoutingDecision['split'];
+  if (route.strategy === 'split' && targets.length > 1) {
+    const drawn = drawSplit(route, targets, signals);
+    targets = drawn.targets;
+    split = drawn.record;
+  }
+  return {
+    route: route.name,
+    strategy: route.strategy === 'single' ? 'single' : 'fallback',
+    targets,
+    onUnsupported: route.onUnsupported,
+    decision: {
+      requested: request.model,
+      route: route.name,
+      selection,
+      rules,
+      candidates: candidates.map((target) => target.id),
+      removed: filtered.removed,
+      targets: targets.map((target) => target.id),
+      ...(split === undefined ? {} : { split }),
+      ...(fitting === undefined ? {} : { fitting }),
+    },
+    request: sent,
   };
 }
 
@@ -193,59 +248,6 @@ function drawSplit(
     targets: [winner, ...targets.filter((target) => target !== winner)],
     record: { key, draw, chosen: winner.id },
   };
-}
-
-/**
- * The route's answer to "no target can hold this": reroute to its long-context model, or trim the oldest
- * history to the largest target's window. `reject` (or a fitting that fails) rethrows the filter's error.
- */
-function fitOverflow(
-  route: ResolvedRoute,
-  requireTags: readonly string[],
-  candidates: readonly ResolvedModel[],
-  request: ChatRequest,
-  signals: SignalValues,
-  config: ResolvedConfig,
-  overflow: GatewayError,
-): { filtered: ReturnType<typeof filterTargets>; fitting: ContextFitting; request: ChatRequest } {
-  switch (route.contextOverflow) {
-    case 'reject':
-      throw overflow;
-    case 'reroute': {
-      const target = config.models.get(route.rerouteTo ?? '');
-      if (target === undefined) throw overflow;
-      // The long-context model must hold it too; if not, its own removal reason is the error.
-      const filtered = filterTargets([target], { request, signals, requireTags });
-      return { filtered, fitting: { action: 'reroute', to: target.id }, request };
-    }
-    case 'trim': {
-      const tagged = candidates.filter((target) => requireTags.every((tag) => target.tags.includes(tag)));
-      const largest = tagged.reduce<ResolvedModel | undefined>(
-        (best, target) => (best === undefined || target.contextWindow > best.contextWindow ? target : best),
-        undefined,
-      );
-      if (largest === undefined) throw overflow;
-      const budgetTokens = largest.contextWindow - (request.maxOutputTokens ?? 0);
-      const trimmed = trimToFit(request, {
-        budgetTokens,
-        family: largest.tokenizer === 'estimate' ? 'o200k' : largest.tokenizer,
-      });
-      if (!trimmed.fits) throw overflow;
-      // The trimmed prompt's own count decides the window filter now, not the original's signal.
-      const filtered = filterTargets(candidates, {
-        request: trimmed.request,
-        signals: { get: (name) => (name === 'prompt_tokens' ? trimmed.promptTokens : signals.get(name)) },
-        requireTags,
-      });
-      const fitting: ContextFitting = {
-        action: 'trim',
-        budgetTokens,
-        promptTokens: trimmed.promptTokens,
-        steps: trimmed.actions,
-      };
-      return { filtered, fitting, request: trimmed.request };
-    }
-  }
 }
 
 /** The tags the request's tenant requires, when tenants are configured and the request names one. */

@@ -62,6 +62,10 @@ routes:
     targets: [small-window]
   - name: regional
     targets: [lite, eu-model]
+  - name: summarized
+    context_overflow: summarize
+    summarize_with: lite
+    targets: [small-window]
 tenants:
   eu-only: { require_tags: [eu] }
 default_route: default
@@ -220,6 +224,54 @@ describe('rule-based routing', () => {
     expect(body.signals_read).toMatchObject({ priority: 'high' });
     const missing = await fetch(`${url}/v1/requests/req_unknown`);
     expect(missing.status).toBe(404);
+  });
+});
+
+describe('summarizing to fit', () => {
+  it('condenses older turns with the summarizing model, and reuses the summary on a retry', async () => {
+    const history = 'We compared three carriers for the Rotterdam route and chose the cheapest one. '.repeat(
+      8,
+    );
+    const messages = [
+      turn(history),
+      turn(history, 'assistant'),
+      turn(history),
+      turn(history, 'assistant'),
+      turn('Which carrier did we pick?'),
+    ];
+    interface Summarized {
+      decision: {
+        fitting: {
+          action: string;
+          with: string;
+          promptTokens: number;
+          steps: { kind: string; cached?: boolean }[];
+        };
+      };
+    }
+    const recordFor = async (sent: Sent): Promise<Summarized> =>
+      (await (
+        await fetch(`${url}/v1/requests/${sent.headers.get('x-switchyard-request-id') ?? ''}`)
+      ).json()) as Summarized;
+
+    const first = await send({ model: 'summarized', messages, max_tokens: 8 });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-switchyard-model')).toBe('small-window');
+    const record = await recordFor(first);
+    expect(record.decision.fitting).toMatchObject({ action: 'summarize', with: 'lite' });
+    expect(record.decision.fitting.promptTokens).toBeLessThanOrEqual(300 - 8);
+    const summarized = record.decision.fitting.steps.find((step) => step.kind === 'summarized');
+    expect(summarized?.cached).toBe(false);
+
+    const retry = await recordFor(await send({ model: 'summarized', messages, max_tokens: 8 }));
+    expect(retry.decision.fitting.steps.find((step) => step.kind === 'summarized')?.cached).toBe(true);
+
+    // A dry run says what would happen without calling the summarizing model.
+    const explained = await send({ model: 'summarized', messages, max_tokens: 8 }, {}, '/v1/route/explain');
+    expect((explained.body.decision as Summarized['decision']).fitting).toMatchObject({
+      action: 'summarize',
+      pending: true,
+    });
   });
 });
 

@@ -20,10 +20,12 @@ export function chatHandler(services: GatewayServices, protocol: ClientProtocol)
   return async function handleChat(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const record = services.requests.open(request.id);
     const chat = protocol.decodeRequest(request.body);
-    const plan = services.planner.plan(
+    let plan = services.planner.plan(
       chat,
       services.signals.valuesFor({ request: chat, headers: request.headers }),
     );
+    // Fitting by summary needs a model call before the request can be sent.
+    if (plan.complete !== undefined) plan = await plan.complete();
     record.decision = plan.decision;
     const context: ExecutionContext = {
       requestId: request.id,
