@@ -99,11 +99,14 @@ export async function startReferenceProxy(
 /**
  * The heap settings `npm start` runs Switchyard with (keep in step with package.json): a 4 MB young
  * generation and old-generation growth of 1.5× the live heap instead of V8's up-to-4× keep peak RSS near
- * half of V8's defaults on this load, for about a tenth of throughput (docs/benchmarks.md).
+ * half of V8's defaults on this load, for about a tenth of throughput; without allocation-site
+ * pretenuring, the short-lived objects of in-flight streams stay in the young generation instead of being
+ * allocated old, which halves the mark-compacts under load (docs/benchmarks.md).
  */
 export const SWITCHYARD_PRODUCTION_NODE_FLAGS = [
   '--max-semi-space-size=4',
   '--heap-growing-percent=50',
+  '--no-allocation-site-pretenuring',
 ] as const;
 
 /** The compiled gateway, as deployed (`npm run build`); the driver builds it before starting. */
