@@ -280,6 +280,22 @@ routes: [{ name: main, targets: [llama, typo] }]
     ]);
   });
 
+  it('defaults to the first route without a rule when default_route is not given', async () => {
+    const config = await loadConfigText(
+      `
+providers:
+  local: { type: openai-compatible, base_url: "http://127.0.0.1:8000/v1" }
+models:
+  a: { provider: local, context_window: 8192, pricing: { input_per_million: 0, output_per_million: 0 } }
+routes:
+  - { name: guarded, targets: [a], match: has_tools }
+  - { name: everyday, targets: [a] }
+`,
+      { env: {} },
+    );
+    expect(config.defaultRoute).toBe('everyday');
+  });
+
   it('rejects routing mistakes: bad rules, split settings and reroute targets, each at its path', async () => {
     const issues = await issuesOf(`
 providers:

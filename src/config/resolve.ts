@@ -54,7 +54,12 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
     if (model !== undefined) models.set(id, model);
   }
 
-  const defaultRoute = document.default_route ?? document.routes[0]?.name ?? '';
+  // Without `default_route`, the first route without a rule: a rule-guarded route is meant for the
+  // requests its rule selects, not for everything else.
+  const defaultRoute =
+    document.default_route ??
+    (document.routes.find((route) => route.match === undefined) ?? document.routes[0])?.name ??
+    '';
   const routes = new Map<string, ResolvedRoute>();
   for (const [index, route] of document.routes.entries()) {
     const targets = route.targets.filter((target) => models.has(target));

@@ -288,7 +288,9 @@ export const configDocumentSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('Route used when a request names none (default: the first).'),
+      .describe(
+        'Route used for `auto` requests no rule matches (default: the first route without `match`, else the first).',
+      ),
   })
   .describe('Switchyard gateway configuration (switchyard.yaml).');
 
