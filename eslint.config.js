@@ -14,6 +14,10 @@ const outboundHttp = {
     { name: 'node:https', message: 'Outbound HTTP goes through src/providers/transport only.' },
     { name: 'axios', message: 'Outbound HTTP goes through src/providers/transport only.' },
     { name: 'node-fetch', message: 'Outbound HTTP goes through src/providers/transport only.' },
+    ...['p-retry', 'async-retry', 'retry', 'exponential-backoff', 'axios-retry', 'cockatiel'].map((name) => ({
+      name,
+      message: 'Retries go through src/executor/retry-policy.ts only.',
+    })),
   ],
 };
 

@@ -61,6 +61,9 @@ export async function createGateway(config: ResolvedConfig, logger: Logger): Pro
   };
 }
 
+/** A summary is worth one retry after a transient failure: the request it serves is waiting. */
+const SUMMARY_RETRY = { attempts: 2, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 2_000, budget: 1 };
+
 /** How long a history summary may take before the request it serves gives up on it. */
 const SUMMARY_TIMEOUT_MS = 60_000;
 
@@ -82,6 +85,7 @@ function summarizeThrough(executor: Executor): SummarizeCall {
       strategy: 'single',
       targets: [model],
       onUnsupported: 'lenient',
+      retry: SUMMARY_RETRY,
       request,
       decision: {
         requested: model.id,

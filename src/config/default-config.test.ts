@@ -33,6 +33,7 @@ describe('the built-in default config', () => {
       contextOverflow: 'reject',
       rerouteTo: undefined,
       summarizeWith: undefined,
+      retry: { attempts: 1, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000, budget: 3 },
     });
     expect([...config.routes.keys()]).toEqual(['default', 'fast', 'strong', 'long']);
     expect(config.inactiveProviders.map((provider) => provider.name)).toEqual([

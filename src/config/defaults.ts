@@ -85,6 +85,9 @@ export const ROUTING_DEFAULTS = {
   splitSticky: 'conversation_id',
   // A request that fits no target is an error unless a route says how to fit it.
   contextOverflow: 'reject',
+  // Same-target retries are off by default: clients' SDKs retry already, and retries on two layers
+  // multiply an outage's load. Routes opt in; fallback chains are the gateway's first answer.
+  retry: { attempts: 1, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000, budget: 3 },
 } as const;
 
 export const MODEL_DEFAULTS = {

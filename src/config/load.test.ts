@@ -76,6 +76,7 @@ describe('a valid config', () => {
       contextOverflow: 'reject',
       rerouteTo: undefined,
       summarizeWith: undefined,
+      retry: { attempts: 1, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000, budget: 3 },
     });
     expect(config.defaultRoute).toBe('main');
     expect(config.inactiveProviders).toEqual([]);

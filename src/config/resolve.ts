@@ -5,6 +5,7 @@
 
 import type { ResolvedModel } from '../core/model.ts';
 import { knownList, type PendingIssue } from './issues.ts';
+import type { RetrySettings } from '../executor/retry-policy.ts';
 import type { SignalCatalog } from '../features/signal-types.ts';
 import { compileRule, RuleError } from '../routing/rules/index.ts';
 import type {
@@ -75,6 +76,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
         contextOverflow: route.context_overflow,
         rerouteTo: route.reroute_to,
         summarizeWith: route.summarize_with,
+        retry: resolveRetry(route.retry ?? document.retry),
         match: compileMatch(route.match, index, input.signals, issues),
         pinned: route.pin,
         requireTags: route.require_tags,
@@ -105,6 +107,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
       routes,
       defaultRoute,
       onUnsupported: document.on_unsupported,
+      retry: resolveRetry(document.retry),
       tenantTags: new Map(
         Object.entries(document.tenants).map(([name, tenant]) => [name, tenant.require_tags]),
       ),
@@ -252,4 +255,14 @@ function inactiveReasons(
     if (missing !== undefined) reasons.add(`provider "${providerName}" needs ${missing.join(', ')}`);
   }
   return reasons.size === 0 ? 'none of its models resolved' : [...reasons].join('; ');
+}
+
+function resolveRetry(retry: ConfigDocument['retry']): RetrySettings {
+  return {
+    attempts: retry.attempts,
+    baseDelayMs: retry.base_delay_ms,
+    maxDelayMs: retry.max_delay_ms,
+    maxRetryAfterMs: retry.max_retry_after_ms,
+    budget: retry.budget,
+  };
 }

@@ -4,6 +4,7 @@
  */
 
 import type { ProviderTimeouts, ResolvedModel } from '../core/model.ts';
+import type { RetrySettings } from '../executor/retry-policy.ts';
 import type { SignalValue, SignalValues } from '../features/signal-types.ts';
 import type { SimModelProfile } from '../sim/types.ts';
 
@@ -69,6 +70,8 @@ export interface ResolvedRoute {
   readonly rerouteTo: string | undefined;
   /** `summarize`: the model that condenses older history. */
   readonly summarizeWith: string | undefined;
+  /** Same-target retries of this route's attempts. */
+  readonly retry: RetrySettings;
   /** What happens to a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
   /** The compiled `match` rule; undefined for routes reached only by name or as the default. */
@@ -109,6 +112,8 @@ export interface ResolvedConfig {
   readonly defaultRoute: string;
   /** For requests naming a model directly, and routes that do not say. */
   readonly onUnsupported: 'strict' | 'lenient';
+  /** Retries for requests naming a model directly, and the default of every route. */
+  readonly retry: RetrySettings;
   /** Tenant name → tags every target serving that tenant must carry. */
   readonly tenantTags: ReadonlyMap<string, readonly string[]>;
   /** Providers switched off because an environment variable they require is unset (for the log). */

@@ -206,6 +206,27 @@ const onUnsupportedSchema = z
     '`strict`: a target that cannot carry a request feature (logprobs, top_k, images, …) is refused with 400 unsupported_parameter, or skipped in a fallback chain; `lenient`: the feature is dropped and named in x-switchyard-dropped-params.',
   );
 
+const retrySchema = z
+  .strictObject({
+    attempts: positiveInt
+      .default(ROUTING_DEFAULTS.retry.attempts)
+      .describe('Attempts per target, the first included; 1 never retries the same target.'),
+    base_delay_ms: milliseconds.default(ROUTING_DEFAULTS.retry.baseDelayMs),
+    max_delay_ms: milliseconds.default(ROUTING_DEFAULTS.retry.maxDelayMs),
+    max_retry_after_ms: milliseconds
+      .default(ROUTING_DEFAULTS.retry.maxRetryAfterMs)
+      .describe('A longer Retry-After moves on to the next target instead of waiting.'),
+    budget: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(ROUTING_DEFAULTS.retry.budget)
+      .describe('Same-target retries allowed per request, across all targets.'),
+  })
+  .describe(
+    'Same-target retries: exponential backoff with full jitter, Retry-After honoured (docs/configuration.md).',
+  );
+
 const routeSchema = z.strictObject({
   name: z.string().min(1),
   strategy: z
@@ -263,6 +284,7 @@ const routeSchema = z.strictObject({
   require_tags: tagList
     .default([])
     .describe('Only targets carrying every one of these tags (on the model or its provider) may serve.'),
+  retry: retrySchema.optional().describe('Default: the top-level `retry`.'),
 });
 
 export const configDocumentSchema = z
@@ -273,6 +295,7 @@ export const configDocumentSchema = z
     models: z.record(z.string().min(1), modelSchema),
     routes: z.array(routeSchema).min(1),
     on_unsupported: onUnsupportedSchema.default(ROUTING_DEFAULTS.onUnsupported),
+    retry: retrySchema.prefault({}),
     tenants: z
       .record(
         z.string().min(1),

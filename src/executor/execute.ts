@@ -18,6 +18,7 @@ import type { AttemptRecord } from './attempt.ts';
 import { CommittedStream } from './committed-stream.ts';
 import { estimateUsage } from './estimate-usage.ts';
 import { dropFeatures, findLosses, unsupportedError, type RequestFeature } from './request-fit.ts';
+import { decideRetry, sleep } from './retry-policy.ts';
 
 export interface ExecutionContext {
   readonly requestId: string;
@@ -98,56 +99,75 @@ export function createExecutor(
     const attempts: AttemptRecord[] = [];
     const failures: AttemptFailure[] = [];
     let lastError: GatewayError | undefined;
-    for (const model of plan.targets) {
-      if (context.signal.aborted) {
-        throw toGatewayError(
-          context.signal.reason ?? new GatewayError('client_closed_request', 'client closed the request'),
-        );
-      }
+    let retriesUsed = 0;
+    const lastIndex = plan.targets.length - 1;
+    targets: for (const [index, model] of plan.targets.entries()) {
       const target = targetFor(model);
-      const startedAtMs = performance.now();
-      let dropped = NOTHING_DROPPED;
-      try {
-        let fitted = request;
-        const losses = findLosses(request, target.adapter.capabilities(model), target.adapter.parameters);
-        if (losses.length > 0) {
-          if (plan.onUnsupported === 'strict') throw unsupportedError(losses, model, context.fieldName);
-          fitted = dropFeatures(request, losses);
-          dropped = losses;
+      for (let attemptsOnTarget = 1; ; attemptsOnTarget++) {
+        if (context.signal.aborted) {
+          throw toGatewayError(
+            context.signal.reason ?? new GatewayError('client_closed_request', 'client closed the request'),
+          );
         }
-        const value = await attemptOne(target, fitted);
-        attempts.push({
-          target: model.id,
-          provider: model.provider,
-          startedAtMs,
-          durationMs: performance.now() - startedAtMs,
-          outcome: 'ok',
-          upstreamStatus: undefined,
-          message: undefined,
-        });
-        return { value, served: model, attempts, dropped };
-      } catch (thrown) {
-        const error = toGatewayError(thrown);
-        const failure: AttemptFailure = {
-          target: model.id,
-          provider: model.provider,
-          code: error.code,
-          upstreamStatus: error.details.upstreamStatus,
-          message: error.message,
-          durationMs: performance.now() - startedAtMs,
-        };
-        failures.push(failure);
-        attempts.push({
-          target: failure.target,
-          provider: failure.provider,
-          startedAtMs,
-          durationMs: failure.durationMs,
-          outcome: failure.code,
-          upstreamStatus: failure.upstreamStatus,
-          message: failure.message,
-        });
-        lastError = error;
-        if (plan.strategy !== 'fallback' || !error.spec.tryNextTarget || context.signal.aborted) break;
+        const startedAtMs = performance.now();
+        let dropped = NOTHING_DROPPED;
+        try {
+          let fitted = request;
+          const losses = findLosses(request, target.adapter.capabilities(model), target.adapter.parameters);
+          if (losses.length > 0) {
+            if (plan.onUnsupported === 'strict') throw unsupportedError(losses, model, context.fieldName);
+            fitted = dropFeatures(request, losses);
+            dropped = losses;
+          }
+          const value = await attemptOne(target, fitted);
+          attempts.push({
+            target: model.id,
+            provider: model.provider,
+            startedAtMs,
+            durationMs: performance.now() - startedAtMs,
+            outcome: 'ok',
+            upstreamStatus: undefined,
+            message: undefined,
+          });
+          return { value, served: model, attempts, dropped };
+        } catch (thrown) {
+          const error = toGatewayError(thrown);
+          const failure: AttemptFailure = {
+            target: model.id,
+            provider: model.provider,
+            code: error.code,
+            upstreamStatus: error.details.upstreamStatus,
+            message: error.message,
+            durationMs: performance.now() - startedAtMs,
+          };
+          failures.push(failure);
+          attempts.push({
+            target: failure.target,
+            provider: failure.provider,
+            startedAtMs,
+            durationMs: failure.durationMs,
+            outcome: failure.code,
+            upstreamStatus: failure.upstreamStatus,
+            message: failure.message,
+          });
+          lastError = error;
+          if (context.signal.aborted) break targets;
+          const verdict = decideRetry(
+            error,
+            {
+              attemptsOnTarget,
+              retriesUsed,
+              hasNextTarget: plan.strategy === 'fallback' && index < lastIndex,
+            },
+            plan.retry,
+          );
+          if (verdict.kind === 'stop') break targets;
+          if (verdict.kind === 'next-target') continue targets;
+          retriesUsed += 1;
+          await sleep(verdict.delayMs, context.signal).catch((reason: unknown) => {
+            throw toGatewayError(reason);
+          });
+        }
       }
     }
     if (lastError === undefined)

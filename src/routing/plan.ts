@@ -11,6 +11,7 @@ import { GatewayError } from '../core/errors.ts';
 import type { ResolvedModel } from '../core/model.ts';
 import type { ChatRequest } from '../core/request.ts';
 import type { ResolvedConfig, ResolvedRoute } from '../config/resolved.ts';
+import type { RetrySettings } from '../executor/retry-policy.ts';
 import type { SignalValues } from '../features/signal-types.ts';
 import { fnv1a32 } from '../core/hash.ts';
 import type { RouteSelection, RoutingDecision, RuleEvaluation } from './decision.ts';
@@ -27,6 +28,8 @@ export interface ExecutionPlan {
   readonly targets: readonly ResolvedModel[];
   /** What the executor does with a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
+  /** When a failed attempt is retried on the same target (executor/retry-policy.ts). */
+  readonly retry: RetrySettings;
   readonly decision: RoutingDecision;
   /** The request to send: the client's, or the trimmed one when the route fitted it to a window. */
   readonly request: ChatRequest;
@@ -88,6 +91,7 @@ export function createPlanner(config: ResolvedConfig, services: PlannerServices 
         contextOverflow: 'reject',
         rerouteTo: undefined,
         summarizeWith: undefined,
+        retry: config.retry,
       },
       targets: [model],
     });
@@ -203,6 +207,7 @@ function finishPlan(
     strategy: route.strategy === 'single' ? 'single' : 'fallback',
     targets,
     onUnsupported: route.onUnsupported,
+    retry: route.retry,
     decision: {
       requested: request.model,
       route: route.name,
