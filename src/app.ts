@@ -86,6 +86,7 @@ function summarizeThrough(executor: Executor): SummarizeCall {
       targets: [model],
       onUnsupported: 'lenient',
       retry: SUMMARY_RETRY,
+      deadlineMs: SUMMARY_TIMEOUT_MS,
       request,
       decision: {
         requested: model.id,

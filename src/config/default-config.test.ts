@@ -34,6 +34,7 @@ describe('the built-in default config', () => {
       rerouteTo: undefined,
       summarizeWith: undefined,
       retry: { attempts: 1, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000, budget: 3 },
+      deadlineMs: 300_000,
     });
     expect([...config.routes.keys()]).toEqual(['default', 'fast', 'strong', 'long']);
     expect(config.inactiveProviders.map((provider) => provider.name)).toEqual([

@@ -77,6 +77,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
         rerouteTo: route.reroute_to,
         summarizeWith: route.summarize_with,
         retry: resolveRetry(route.retry ?? document.retry),
+        deadlineMs: route.deadline_ms ?? document.deadline_ms,
         match: compileMatch(route.match, index, input.signals, issues),
         pinned: route.pin,
         requireTags: route.require_tags,
@@ -108,6 +109,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
       defaultRoute,
       onUnsupported: document.on_unsupported,
       retry: resolveRetry(document.retry),
+      deadlineMs: document.deadline_ms,
       tenantTags: new Map(
         Object.entries(document.tenants).map(([name, tenant]) => [name, tenant.require_tags]),
       ),

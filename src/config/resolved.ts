@@ -72,6 +72,8 @@ export interface ResolvedRoute {
   readonly summarizeWith: string | undefined;
   /** Same-target retries of this route's attempts. */
   readonly retry: RetrySettings;
+  /** End-to-end deadline of a request on this route. */
+  readonly deadlineMs: number;
   /** What happens to a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
   /** The compiled `match` rule; undefined for routes reached only by name or as the default. */
@@ -114,6 +116,8 @@ export interface ResolvedConfig {
   readonly onUnsupported: 'strict' | 'lenient';
   /** Retries for requests naming a model directly, and the default of every route. */
   readonly retry: RetrySettings;
+  /** The deadline for requests naming a model directly, and the default of every route. */
+  readonly deadlineMs: number;
   /** Tenant name → tags every target serving that tenant must carry. */
   readonly tenantTags: ReadonlyMap<string, readonly string[]>;
   /** Providers switched off because an environment variable they require is unset (for the log). */

@@ -285,6 +285,9 @@ const routeSchema = z.strictObject({
     .default([])
     .describe('Only targets carrying every one of these tags (on the model or its provider) may serve.'),
   retry: retrySchema.optional().describe('Default: the top-level `retry`.'),
+  deadline_ms: milliseconds
+    .optional()
+    .describe('End-to-end deadline of a request on this route (default: the top-level deadline_ms).'),
 });
 
 export const configDocumentSchema = z
@@ -296,6 +299,11 @@ export const configDocumentSchema = z
     routes: z.array(routeSchema).min(1),
     on_unsupported: onUnsupportedSchema.default(ROUTING_DEFAULTS.onUnsupported),
     retry: retrySchema.prefault({}),
+    deadline_ms: milliseconds
+      .default(ROUTING_DEFAULTS.deadlineMs)
+      .describe(
+        'End-to-end deadline of a request: all attempts, retry waits and fallbacks; clients may set x-switchyard-deadline-ms.',
+      ),
     tenants: z
       .record(
         z.string().min(1),

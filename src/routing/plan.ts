@@ -30,6 +30,8 @@ export interface ExecutionPlan {
   readonly onUnsupported: 'strict' | 'lenient';
   /** When a failed attempt is retried on the same target (executor/retry-policy.ts). */
   readonly retry: RetrySettings;
+  /** The route's end-to-end deadline (a client header may override it). */
+  readonly deadlineMs: number;
   readonly decision: RoutingDecision;
   /** The request to send: the client's, or the trimmed one when the route fitted it to a window. */
   readonly request: ChatRequest;
@@ -92,6 +94,7 @@ export function createPlanner(config: ResolvedConfig, services: PlannerServices 
         rerouteTo: undefined,
         summarizeWith: undefined,
         retry: config.retry,
+        deadlineMs: config.deadlineMs,
       },
       targets: [model],
     });
@@ -208,6 +211,7 @@ function finishPlan(
     targets,
     onUnsupported: route.onUnsupported,
     retry: route.retry,
+    deadlineMs: route.deadlineMs,
     decision: {
       requested: request.model,
       route: route.name,

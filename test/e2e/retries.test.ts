@@ -109,3 +109,35 @@ describe('same-target retries', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
+
+describe('the end-to-end deadline', () => {
+  it('bounds all attempts of a request: a slow primary and its fallback end at the deadline with 504', async () => {
+    const started = performance.now();
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-sim-fault': 'slow_first_token; ms=3000',
+        'x-switchyard-deadline-ms': '300',
+      },
+      body: JSON.stringify({ model: 'plain', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
+    });
+    const body = (await response.json()) as { error: { code: string } };
+    const elapsed = performance.now() - started;
+    expect(response.status).toBe(504);
+    expect(body.error.code).toBe('deadline_exceeded');
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(1_500);
+  });
+
+  it('rejects a malformed deadline header naming it', async () => {
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-switchyard-deadline-ms': 'soon' },
+      body: JSON.stringify({ model: 'plain', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
+    });
+    const body = (await response.json()) as { error: { param: string } };
+    expect(response.status).toBe(400);
+    expect(body.error.param).toBe('x-switchyard-deadline-ms');
+  });
+});

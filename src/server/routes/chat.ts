@@ -8,6 +8,7 @@ import { toGatewayError } from '../../core/errors.ts';
 import { costUsd } from '../../executor/cost.ts';
 import type { ExecutionContext } from '../../executor/execute.ts';
 import { abortOnClientClose } from '../client-abort.ts';
+import { requestedDeadlineMs, withDeadline } from '../deadline.ts';
 import type { GatewayServices } from '../gateway-services.ts';
 import type { ClientProtocol } from '../protocol/client-protocol.ts';
 import { routingHeaders } from '../response-headers.ts';
@@ -27,9 +28,10 @@ export function chatHandler(services: GatewayServices, protocol: ClientProtocol)
     // Fitting by summary needs a model call before the request can be sent.
     if (plan.complete !== undefined) plan = await plan.complete();
     record.decision = plan.decision;
+    const deadlineMs = requestedDeadlineMs(request.headers) ?? plan.deadlineMs;
     const context: ExecutionContext = {
       requestId: request.id,
-      signal: abortOnClientClose(reply.raw),
+      signal: withDeadline(abortOnClientClose(reply.raw), deadlineMs, reply.raw),
       clientHeaders: request.headers,
       fieldName: protocol.fieldName,
     };
