@@ -87,6 +87,7 @@ function summarizeThrough(executor: Executor): SummarizeCall {
       onUnsupported: 'lenient',
       retry: SUMMARY_RETRY,
       deadlineMs: SUMMARY_TIMEOUT_MS,
+      firstTokenMs: undefined,
       request,
       decision: {
         requested: model.id,

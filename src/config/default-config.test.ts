@@ -35,6 +35,7 @@ describe('the built-in default config', () => {
       summarizeWith: undefined,
       retry: { attempts: 1, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000, budget: 3 },
       deadlineMs: 300_000,
+      firstTokenMs: undefined,
     });
     expect([...config.routes.keys()]).toEqual(['default', 'fast', 'strong', 'long']);
     expect(config.inactiveProviders.map((provider) => provider.name)).toEqual([

@@ -78,6 +78,7 @@ describe('a valid config', () => {
       summarizeWith: undefined,
       retry: { attempts: 1, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000, budget: 3 },
       deadlineMs: 300_000,
+      firstTokenMs: undefined,
     });
     expect(config.defaultRoute).toBe('main');
     expect(config.inactiveProviders).toEqual([]);

@@ -78,6 +78,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
         summarizeWith: route.summarize_with,
         retry: resolveRetry(route.retry ?? document.retry),
         deadlineMs: route.deadline_ms ?? document.deadline_ms,
+        firstTokenMs: route.first_token_ms,
         match: compileMatch(route.match, index, input.signals, issues),
         pinned: route.pin,
         requireTags: route.require_tags,

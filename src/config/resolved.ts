@@ -74,6 +74,8 @@ export interface ResolvedRoute {
   readonly retry: RetrySettings;
   /** End-to-end deadline of a request on this route. */
   readonly deadlineMs: number;
+  /** Streams: abandon a target that has not sent its first token within this many ms. */
+  readonly firstTokenMs: number | undefined;
   /** What happens to a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
   /** The compiled `match` rule; undefined for routes reached only by name or as the default. */

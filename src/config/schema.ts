@@ -288,6 +288,9 @@ const routeSchema = z.strictObject({
   deadline_ms: milliseconds
     .optional()
     .describe('End-to-end deadline of a request on this route (default: the top-level deadline_ms).'),
+  first_token_ms: milliseconds
+    .optional()
+    .describe('Streams: a target that sends no first token within this many ms is abandoned for the next.'),
 });
 
 export const configDocumentSchema = z

@@ -18,6 +18,7 @@ import type { AttemptRecord } from './attempt.ts';
 import { CommittedStream } from './committed-stream.ts';
 import { estimateUsage } from './estimate-usage.ts';
 import { dropFeatures, findLosses, unsupportedError, type RequestFeature } from './request-fit.ts';
+import { watchFirstToken } from './first-token.ts';
 import { decideRetry, sleep } from './retry-policy.ts';
 
 export interface ExecutionContext {
@@ -80,14 +81,18 @@ export function createExecutor(
     return target;
   };
 
-  const callContext = (target: Target, context: ExecutionContext): CallContext => {
-    if (target.forwardHeaders.length === 0) return { requestId: context.requestId, signal: context.signal };
+  const callContext = (
+    target: Target,
+    context: ExecutionContext,
+    signal: AbortSignal = context.signal,
+  ): CallContext => {
+    if (target.forwardHeaders.length === 0) return { requestId: context.requestId, signal };
     const extraHeaders: Record<string, string> = {};
     for (const name of target.forwardHeaders) {
       const value = context.clientHeaders[name];
       if (typeof value === 'string') extraHeaders[name] = value;
     }
-    return { requestId: context.requestId, signal: context.signal, extraHeaders };
+    return { requestId: context.requestId, signal, extraHeaders };
   };
 
   async function run<T>(
@@ -187,30 +192,46 @@ export function createExecutor(
 
     async stream(plan, request, context) {
       const { value, ...served } = await run(plan, request, context, async (target, fitted) => {
-        const iterator = (await target.adapter.stream(fitted, target.model, callContext(target, context)))[
-          Symbol.asyncIterator
-        ]();
-        const head: StreamPart[] = [];
-        let committed = false;
-        while (!committed) {
-          const next = await iterator.next();
-          if (next.done === true)
-            throw new GatewayError('stream_truncated', 'the upstream stream ended before any output', {
-              provider: target.model.provider,
-              model: target.model.id,
-            });
-          for (const part of next.value) {
-            if (part.type === 'error' && !committed) {
-              await iterator.return?.();
-              throw part.error;
-            }
-            head.push(part);
-            committed ||= commits(part);
-          }
+        const watch =
+          plan.firstTokenMs === undefined
+            ? undefined
+            : watchFirstToken(context.signal, plan.firstTokenMs, target.model);
+        const signal = watch?.signal ?? context.signal;
+        try {
+          return await commitStream(target, fitted, callContext(target, context, signal));
+        } finally {
+          watch?.disarm();
         }
-        return new CommittedStream(head, iterator, (output) => estimateUsage(fitted, target.model, output));
       });
       return { parts: value, ...served };
     },
   };
+
+  /** Reads an attempt's stream until its first content: the commit point (see the top of this file). */
+  async function commitStream(
+    target: Target,
+    fitted: ChatRequest,
+    call: CallContext,
+  ): Promise<CommittedStream> {
+    const iterator = (await target.adapter.stream(fitted, target.model, call))[Symbol.asyncIterator]();
+    const head: StreamPart[] = [];
+    let committed = false;
+    while (!committed) {
+      const next = await iterator.next();
+      if (next.done === true)
+        throw new GatewayError('stream_truncated', 'the upstream stream ended before any output', {
+          provider: target.model.provider,
+          model: target.model.id,
+        });
+      for (const part of next.value) {
+        if (part.type === 'error' && !committed) {
+          await iterator.return?.();
+          throw part.error;
+        }
+        head.push(part);
+        committed ||= commits(part);
+      }
+    }
+    return new CommittedStream(head, iterator, (output) => estimateUsage(fitted, target.model, output));
+  }
 }

@@ -32,6 +32,8 @@ export interface ExecutionPlan {
   readonly retry: RetrySettings;
   /** The route's end-to-end deadline (a client header may override it). */
   readonly deadlineMs: number;
+  /** Streams: the time a target has to send its first token before the next is tried. */
+  readonly firstTokenMs: number | undefined;
   readonly decision: RoutingDecision;
   /** The request to send: the client's, or the trimmed one when the route fitted it to a window. */
   readonly request: ChatRequest;
@@ -95,6 +97,7 @@ export function createPlanner(config: ResolvedConfig, services: PlannerServices 
         summarizeWith: undefined,
         retry: config.retry,
         deadlineMs: config.deadlineMs,
+        firstTokenMs: undefined,
       },
       targets: [model],
     });
@@ -212,6 +215,7 @@ function finishPlan(
     onUnsupported: route.onUnsupported,
     retry: route.retry,
     deadlineMs: route.deadlineMs,
+    firstTokenMs: route.firstTokenMs,
     decision: {
       requested: request.model,
       route: route.name,

@@ -30,6 +30,9 @@ routes:
     retry: { attempts: 3, base_delay_ms: 20, max_retry_after_ms: 1500 }
   - name: plain
     targets: [primary, backup]
+  - name: impatient
+    targets: [primary, backup]
+    first_token_ms: 200
 default_route: plain
 `;
 
@@ -139,5 +142,47 @@ describe('the end-to-end deadline', () => {
     const body = (await response.json()) as { error: { param: string } };
     expect(response.status).toBe(400);
     expect(body.error.param).toBe('x-switchyard-deadline-ms');
+  });
+});
+
+describe('the first-token limit', () => {
+  it('abandons a stream whose first token is late and serves it from the next target', async () => {
+    const started = performance.now();
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-sim-fault': `slow_first_token; ms=3000; times=1; key=${randomUUID()}`,
+      },
+      body: JSON.stringify({
+        model: 'impatient',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 4,
+      }),
+    });
+    const text = await response.text();
+    const elapsed = performance.now() - started;
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-model')).toBe('backup');
+    expect(response.headers.get('x-switchyard-attempts')).toBe('2');
+    expect(text).toContain('data: [DONE]');
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    expect(elapsed).toBeLessThan(1_500);
+  });
+
+  it('does not limit a stream whose first token arrives in time', async () => {
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'impatient',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 4,
+      }),
+    });
+    await response.text();
+    expect(response.headers.get('x-switchyard-model')).toBe('primary');
   });
 });
