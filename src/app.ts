@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ResolvedConfig } from './config/resolved.ts';
 import { newId } from './core/ids.ts';
 import type { ChatRequest } from './core/request.ts';
+import { createCircuitBreakers } from './executor/circuit-breaker.ts';
 import { createExecutor, type Executor } from './executor/execute.ts';
 import { PROVIDER_FACTORIES } from './providers/factories.ts';
 import { createAdapters } from './providers/registry.ts';
@@ -30,11 +31,13 @@ export async function createGateway(config: ResolvedConfig, logger: Logger): Pro
   const transport = createHttpTransport();
   const adapters = await createAdapters(config.providers, PROVIDER_FACTORIES, { transport });
   const signals = createSignalRegistry();
-  const executor = createExecutor(adapters, config.providers);
+  const breakers = createCircuitBreakers(config.circuitBreaker);
+  const executor = createExecutor(adapters, config.providers, breakers);
   const planner = createPlanner(config, { summarize: summarizeThrough(executor) });
   const server = createHttpServer({
     config,
     signals,
+    breakers,
     planner,
     requests: createRequestStore(config.server.requestRecords),
     executor,

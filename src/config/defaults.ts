@@ -87,6 +87,8 @@ export const ROUTING_DEFAULTS = {
   contextOverflow: 'reject',
   // Same-target retries are off by default: clients' SDKs retry already, and retries on two layers
   // multiply an outage's load. Routes opt in; fallback chains are the gateway's first answer.
+  // Five server-side failures in 30 s take a deployment out for 30 s, then one request probes it.
+  circuitBreaker: { failureThreshold: 5, windowMs: 30_000, openMs: 30_000 },
   // Bounds every attempt, wait and fallback of one request; a non-streamed long answer fits in it.
   deadlineMs: 300_000,
   retry: { attempts: 1, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000, budget: 3 },

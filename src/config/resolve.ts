@@ -111,6 +111,11 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
       onUnsupported: document.on_unsupported,
       retry: resolveRetry(document.retry),
       deadlineMs: document.deadline_ms,
+      circuitBreaker: {
+        failureThreshold: document.circuit_breaker.failure_threshold,
+        windowMs: document.circuit_breaker.window_ms,
+        openMs: document.circuit_breaker.open_ms,
+      },
       tenantTags: new Map(
         Object.entries(document.tenants).map(([name, tenant]) => [name, tenant.require_tags]),
       ),

@@ -4,6 +4,7 @@
  */
 
 import type { ProviderTimeouts, ResolvedModel } from '../core/model.ts';
+import type { BreakerSettings } from '../executor/circuit-breaker.ts';
 import type { RetrySettings } from '../executor/retry-policy.ts';
 import type { SignalValue, SignalValues } from '../features/signal-types.ts';
 import type { SimModelProfile } from '../sim/types.ts';
@@ -120,6 +121,7 @@ export interface ResolvedConfig {
   readonly retry: RetrySettings;
   /** The deadline for requests naming a model directly, and the default of every route. */
   readonly deadlineMs: number;
+  readonly circuitBreaker: BreakerSettings;
   /** Tenant name → tags every target serving that tenant must carry. */
   readonly tenantTags: ReadonlyMap<string, readonly string[]>;
   /** Providers switched off because an environment variable they require is unset (for the log). */

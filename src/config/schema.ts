@@ -302,6 +302,23 @@ export const configDocumentSchema = z
     routes: z.array(routeSchema).min(1),
     on_unsupported: onUnsupportedSchema.default(ROUTING_DEFAULTS.onUnsupported),
     retry: retrySchema.prefault({}),
+    circuit_breaker: z
+      .strictObject({
+        failure_threshold: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(ROUTING_DEFAULTS.circuitBreaker.failureThreshold)
+          .describe('Failures of a deployment within window_ms that open its circuit; 0 disables breaking.'),
+        window_ms: milliseconds.default(ROUTING_DEFAULTS.circuitBreaker.windowMs),
+        open_ms: milliseconds
+          .default(ROUTING_DEFAULTS.circuitBreaker.openMs)
+          .describe('How long an open circuit sends traffic to fallbacks before one request probes it.'),
+      })
+      .prefault({})
+      .describe(
+        'Per deployment (model on its provider): stop calling one that keeps failing, probe it later.',
+      ),
     deadline_ms: milliseconds
       .default(ROUTING_DEFAULTS.deadlineMs)
       .describe(

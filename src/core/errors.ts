@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'upstream_bad_request'
   | 'upstream_not_found'
   | 'stream_truncated'
+  | 'circuit_open'
   // The gateway itself.
   | 'deadline_exceeded'
   | 'client_closed_request'
@@ -88,6 +89,8 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   upstream_auth_failed: spec(502, 'api_error', 'api_error', false, true, 'error'),
   upstream_bad_request: spec(400, 'invalid_request_error', 'invalid_request_error', false, false, 'info'),
   upstream_not_found: spec(502, 'api_error', 'api_error', false, true, 'error'),
+  // The deployment's circuit is open: not called at all, so another target is the only way forward.
+  circuit_open: spec(503, 'server_error', 'overloaded_error', false, true, 'warn'),
   stream_truncated: spec(502, 'server_error', 'api_error', true, true, 'warn'),
   deadline_exceeded: spec(504, 'server_error', 'timeout_error', false, false, 'warn'),
   client_closed_request: spec(499, 'invalid_request_error', 'invalid_request_error', false, false, 'info'),

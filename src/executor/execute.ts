@@ -18,6 +18,7 @@ import type { AttemptRecord } from './attempt.ts';
 import { CommittedStream } from './committed-stream.ts';
 import { estimateUsage } from './estimate-usage.ts';
 import { dropFeatures, findLosses, unsupportedError, type RequestFeature } from './request-fit.ts';
+import { createCircuitBreakers, type CircuitBreakers } from './circuit-breaker.ts';
 import { watchFirstToken } from './first-token.ts';
 import { decideRetry, sleep } from './retry-policy.ts';
 
@@ -46,6 +47,9 @@ export interface StreamOutcome extends Served {
   readonly parts: AsyncIterable<StreamBatch>;
 }
 
+/** Breakers that never open, for executors built without a config (tests, tools). */
+const NO_BREAKERS = createCircuitBreakers({ failureThreshold: 0, windowMs: 1, openMs: 1 });
+
 const NOTHING_DROPPED: readonly RequestFeature[] = Object.freeze([]);
 
 export interface Executor {
@@ -67,6 +71,7 @@ function commits(part: StreamPart): boolean {
 export function createExecutor(
   adapters: ReadonlyMap<string, ProviderAdapter>,
   providers: ReadonlyMap<string, ResolvedProvider>,
+  breakers: CircuitBreakers = NO_BREAKERS,
 ): Executor {
   const targets = new Map<string, Target>();
   const targetFor = (model: ResolvedModel): Target => {
@@ -116,7 +121,18 @@ export function createExecutor(
         }
         const startedAtMs = performance.now();
         let dropped = NOTHING_DROPPED;
+        const deployment = `${model.provider}/${model.upstreamModel}`;
         try {
+          if (!breakers.allow(deployment)) {
+            throw new GatewayError(
+              'circuit_open',
+              `The circuit of '${model.id}' is open after repeated failures.`,
+              {
+                provider: model.provider,
+                model: model.id,
+              },
+            );
+          }
           let fitted = request;
           const losses = findLosses(request, target.adapter.capabilities(model), target.adapter.parameters);
           if (losses.length > 0) {
@@ -125,6 +141,7 @@ export function createExecutor(
             dropped = losses;
           }
           const value = await attemptOne(target, fitted);
+          breakers.succeeded(deployment);
           attempts.push({
             target: model.id,
             provider: model.provider,
@@ -156,6 +173,7 @@ export function createExecutor(
             message: failure.message,
           });
           lastError = error;
+          if (error.code !== 'circuit_open') breakers.failed(deployment, error);
           if (context.signal.aborted) break targets;
           const verdict = decideRetry(
             error,

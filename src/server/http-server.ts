@@ -42,6 +42,7 @@ export function createHttpServer(services: GatewayServices): GatewayHttpServer {
   server.get('/v1/models', modelsHandler(services.config));
   server.get('/v1/requests/:id', requestRecordHandler(services));
   server.post('/v1/route/explain', explainHandler(services));
+  server.get('/admin/circuits', async () => ({ circuits: services.breakers.snapshot() }));
   server.get('/healthz', healthHandler);
   server.get('/readyz', readinessHandler(services));
 

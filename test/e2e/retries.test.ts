@@ -24,6 +24,7 @@ providers:
 models:
   primary:${MODEL}
   backup:${MODEL}
+
 routes:
   - name: retrying
     targets: [primary, backup]
@@ -33,6 +34,8 @@ routes:
   - name: impatient
     targets: [primary, backup]
     first_token_ms: 200
+# These tests fail deployments on purpose, many times over; circuits would open between them.
+circuit_breaker: { failure_threshold: 0 }
 default_route: plain
 `;
 
@@ -58,11 +61,13 @@ interface Outcome {
   readonly elapsedMs: number;
 }
 
-async function ask(route: string, fault: string): Promise<Outcome> {
+async function ask(route: string, fault?: string): Promise<Outcome> {
   const started = performance.now();
+  const faultHeader: Record<string, string> =
+    fault === undefined ? {} : { 'x-sim-fault': `${fault}; key=${randomUUID()}` };
   const response = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-sim-fault': `${fault}; key=${randomUUID()}` },
+    headers: { 'content-type': 'application/json', ...faultHeader },
     body: JSON.stringify({ model: route, messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
   });
   await response.arrayBuffer();
