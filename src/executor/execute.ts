@@ -7,6 +7,7 @@
  * refuse the target (strict) or are dropped (lenient).
  */
 
+import { linkedTimeout } from '../core/abort.ts';
 import { AllAttemptsFailedError, GatewayError, toGatewayError, type AttemptFailure } from '../core/errors.ts';
 import type { ResolvedModel } from '../core/model.ts';
 import type { ChatRequest } from '../core/request.ts';
@@ -19,7 +20,6 @@ import { CommittedStream } from './committed-stream.ts';
 import { estimateUsage } from './estimate-usage.ts';
 import { dropFeatures, findLosses, unsupportedError, type RequestFeature } from './request-fit.ts';
 import { createCircuitBreakers, type CircuitBreakers } from './circuit-breaker.ts';
-import { watchFirstToken } from './first-token.ts';
 import { decideRetry, sleep } from './retry-policy.ts';
 
 export interface ExecutionContext {
@@ -210,15 +210,18 @@ export function createExecutor(
 
     async stream(plan, request, context) {
       const { value, ...served } = await run(plan, request, context, async (target, fitted) => {
-        const watch =
+        // "First token within N ms or fall back": the limit guards the attempt until it commits; after
+        // that only the request's own signal (client gone, deadline) bounds the stream.
+        const limit =
           plan.firstTokenMs === undefined
             ? undefined
-            : watchFirstToken(context.signal, plan.firstTokenMs, target.model);
-        const signal = watch?.signal ?? context.signal;
+            : linkedTimeout(context.signal, plan.firstTokenMs, () =>
+                firstTokenLate(target.model, plan.firstTokenMs ?? 0),
+              );
         try {
-          return await commitStream(target, fitted, callContext(target, context, signal));
+          return await commitStream(target, fitted, callContext(target, context, limit?.signal));
         } finally {
-          watch?.disarm();
+          limit?.clear();
         }
       });
       return { parts: value, ...served };
@@ -252,4 +255,11 @@ export function createExecutor(
     }
     return new CommittedStream(head, iterator, (output) => estimateUsage(fitted, target.model, output));
   }
+}
+
+function firstTokenLate(model: ResolvedModel, limitMs: number): GatewayError {
+  return new GatewayError('upstream_timeout', `No first token from '${model.id}' within ${limitMs} ms.`, {
+    provider: model.provider,
+    model: model.id,
+  });
 }

@@ -2,17 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ModelCapabilities } from '../core/model.ts';
 import type { ChatRequest } from '../core/request.ts';
 import type { ParameterSupport } from '../providers/contract.ts';
+import { ALL_CAPABILITIES } from '../../test/support/fixtures.ts';
 import { dropFeatures, findLosses, unsupportedError } from './request-fit.ts';
 
-const ALL: ModelCapabilities = {
-  tools: true,
-  parallelToolCalls: true,
-  jsonObject: true,
-  jsonSchema: true,
-  vision: true,
-  logprobs: true,
-  assistantPrefill: true,
-};
+const ALL = ALL_CAPABILITIES;
 const EVERY_PARAMETER: ParameterSupport = { topK: true, seed: true, penalties: true };
 
 const base: ChatRequest = {

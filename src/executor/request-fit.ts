@@ -8,6 +8,7 @@
 import { GatewayError } from '../core/errors.ts';
 import type { ModelCapabilities } from '../core/model.ts';
 import type { ChatRequest, ContentPart, Message, SamplingOptions } from '../core/request.ts';
+import { hasImages } from '../features/signals/conversation.ts';
 import type { ParameterSupport } from '../providers/contract.ts';
 
 /** A canonical request feature a target may lack. Client protocols name each in their own terms. */
@@ -23,13 +24,6 @@ export type RequestFeature =
   | 'penalties';
 
 export type OnUnsupported = 'strict' | 'lenient';
-
-function hasImages(messages: readonly Message[]): boolean {
-  for (const message of messages) {
-    for (const part of message.content) if (part.type === 'image') return true;
-  }
-  return false;
-}
 
 /** What `request` uses that the target cannot carry, in a fixed order. Empty for nearly every request. */
 export function findLosses(

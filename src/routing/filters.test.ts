@@ -3,29 +3,11 @@ import { GatewayError } from '../core/errors.ts';
 import type { ResolvedModel } from '../core/model.ts';
 import type { ChatRequest } from '../core/request.ts';
 import type { SignalValues } from '../features/signal-types.ts';
+import { testModel } from '../../test/support/fixtures.ts';
 import { filterTargets, promptTokenBound } from './filters.ts';
 
 function model(id: string, contextWindow: number, tags: string[] = []): ResolvedModel {
-  return {
-    id,
-    provider: 'p',
-    upstreamModel: id,
-    contextWindow,
-    maxOutputTokens: 1000,
-    pricing: { inputPerMillion: 1, outputPerMillion: 1 },
-    capabilities: {
-      tools: true,
-      parallelToolCalls: true,
-      jsonObject: true,
-      jsonSchema: true,
-      vision: true,
-      logprobs: true,
-      assistantPrefill: true,
-    },
-    tokenizer: 'o200k',
-    tags,
-    source: 'config',
-  };
+  return testModel({ id, contextWindow, tags });
 }
 
 function request(text: string, maxOutputTokens?: number): ChatRequest {

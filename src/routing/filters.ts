@@ -55,6 +55,11 @@ export function promptTokenBound(request: ChatRequest): number {
   return bound;
 }
 
+/** The required tags a target does not carry (on itself or its provider). */
+export function missingTags(target: ResolvedModel, required: readonly string[]): string[] {
+  return required.filter((tag) => !target.tags.includes(tag));
+}
+
 export function filterTargets(candidates: readonly ResolvedModel[], input: FilterInput): FilterResult {
   const removed: FilterRemoval[] = [];
   const remove = (target: ResolvedModel, filter: TargetFilter, reason: string): false => {
@@ -66,7 +71,7 @@ export function filterTargets(candidates: readonly ResolvedModel[], input: Filte
 
   if (input.requireTags.length > 0) {
     targets = targets.filter((target) => {
-      const missing = input.requireTags.filter((tag) => !target.tags.includes(tag));
+      const missing = missingTags(target, input.requireTags);
       return missing.length === 0 || remove(target, 'tags', `lacks required tag(s) ${missing.join(', ')}`);
     });
     if (targets.length === 0) emptiedBy = 'tags';

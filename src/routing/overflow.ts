@@ -11,7 +11,7 @@ import type { ChatRequest, Message } from '../core/request.ts';
 import type { ResolvedConfig, ResolvedRoute } from '../config/resolved.ts';
 import type { SignalValues } from '../features/signal-types.ts';
 import type { ContextFitting } from './decision.ts';
-import { filterTargets, type FilterResult } from './filters.ts';
+import { filterTargets, missingTags, type FilterResult } from './filters.ts';
 import { summarizeToFit, summaryPrompt } from './fitting/summarize.ts';
 import type { SummaryCache } from './fitting/summary-cache.ts';
 import { trimToFit } from './fitting/trim.ts';
@@ -112,7 +112,7 @@ export function fitOverflow(input: OverflowInput): FittedRequest {
 function fittingTarget({ candidates, requireTags, request, overflow }: OverflowInput) {
   let largest: ResolvedModel | undefined;
   for (const target of candidates) {
-    if (!requireTags.every((tag) => target.tags.includes(tag))) continue;
+    if (missingTags(target, requireTags).length > 0) continue;
     if (largest === undefined || target.contextWindow > largest.contextWindow) largest = target;
   }
   if (largest === undefined) throw overflow;

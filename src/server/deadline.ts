@@ -5,6 +5,7 @@
  */
 
 import type { ServerResponse } from 'node:http';
+import { linkedTimeout } from '../core/abort.ts';
 import { GatewayError } from '../core/errors.ts';
 
 export const DEADLINE_HEADER = 'x-switchyard-deadline-ms';
@@ -29,30 +30,21 @@ export function requestedDeadlineMs(
   return value;
 }
 
-/**
- * A signal that aborts when the client leaves (`clientSignal`) or when `deadlineMs` has passed, with a
- * `deadline_exceeded` reason. The timer is cleared once the response is finished.
- */
+/** The request's signal with its deadline: aborts with `deadline_exceeded` when `deadlineMs` has passed. */
 export function withDeadline(
   clientSignal: AbortSignal,
   deadlineMs: number,
   response: ServerResponse,
 ): AbortSignal {
-  const controller = new AbortController();
-  const onClientAbort = (): void => controller.abort(clientSignal.reason);
-  if (clientSignal.aborted) onClientAbort();
-  else clientSignal.addEventListener('abort', onClientAbort, { once: true });
-  const timer = setTimeout(() => {
-    controller.abort(
+  const deadline = linkedTimeout(
+    clientSignal,
+    deadlineMs,
+    () =>
       new GatewayError(
         'deadline_exceeded',
         `The request's deadline of ${deadlineMs} ms passed before it was answered.`,
       ),
-    );
-  }, deadlineMs);
-  response.once('close', () => {
-    clearTimeout(timer);
-    clientSignal.removeEventListener('abort', onClientAbort);
-  });
-  return controller.signal;
+  );
+  response.once('close', deadline.clear);
+  return deadline.signal;
 }

@@ -6,15 +6,8 @@
 /** A source of uniform numbers in [0, 1). */
 export type Random = () => number;
 
-/** FNV-1a over UTF-16 code units, continued from `seed` so several strings can be chained into one hash. */
-export function hashString(text: string, seed = 0x811c9dc5): number {
-  let hash = seed >>> 0;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
+/** The string hash, shared with routing so there is one FNV-1a in the project. */
+export { fnv1a32 as hashString } from '../core/hash.ts';
 
 /** Combine numbers into one well-mixed 32-bit seed (order matters). */
 export function mixSeeds(...values: readonly number[]): number {

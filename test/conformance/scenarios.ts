@@ -5,7 +5,7 @@
  */
 
 import type { ErrorCode } from '../../src/core/errors.ts';
-import type { ModelCapabilities, ResolvedModel } from '../../src/core/model.ts';
+import type { ResolvedModel } from '../../src/core/model.ts';
 import type { ChatRequest, Message } from '../../src/core/request.ts';
 
 /** Fixture file names, shared by every format. `.json` is a whole body; `.chunks.txt` a stream. */
@@ -99,15 +99,9 @@ export const ERROR_CASES: readonly ErrorCase[] = [
 
 // ---- the model and requests ------------------------------------------------------------------------
 
-export const ALL_CAPABILITIES: ModelCapabilities = {
-  tools: true,
-  parallelToolCalls: true,
-  jsonObject: true,
-  jsonSchema: true,
-  vision: true,
-  logprobs: true,
-  assistantPrefill: true,
-};
+import { ALL_CAPABILITIES } from '../support/fixtures.ts';
+
+export { ALL_CAPABILITIES };
 
 export function conformanceModel(provider: string, upstreamModel: string): ResolvedModel {
   return {

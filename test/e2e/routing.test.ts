@@ -368,7 +368,10 @@ describe('trimming to fit', () => {
     const huge = 'Every sentence here is part of one enormous question about shipping. '.repeat(200);
     const { status, body } = await send({ model: 'trimmed', messages: [turn(huge)], max_tokens: 299 });
     expect(status).toBe(400);
-    expect((body.error as { code: string }).code).toBe('context_length_exceeded');
+    const error = body.error as { code: string; message: string };
+    expect(error.code).toBe('context_length_exceeded');
+    expect(error.message).toMatch(/\d+ prompt \+ 299 output tokens/);
+    expect(error.message).toContain('small-window: prompt');
   });
 });
 

@@ -3,34 +3,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedProvider } from '../../config/resolved.ts';
 import { GatewayError } from '../../core/errors.ts';
-import type { ResolvedModel } from '../../core/model.ts';
 import type { ChatRequest } from '../../core/request.ts';
 import type { StreamBatch, StreamPart } from '../../core/response.ts';
 import { startSimulator, type RunningSimulator } from '../../sim/server.ts';
 import type { CallContext, ProviderAdapter } from '../contract.ts';
 import { createHttpTransport, type HttpTransport } from '../transport/http-transport.ts';
 import { createAnthropicAdapter } from './adapter.ts';
+import { testModel } from '../../../test/support/fixtures.ts';
 
-const model: ResolvedModel = {
+const model = testModel({
   id: 'claude',
   provider: 'anthropic',
   upstreamModel: 'sim-mid',
-  contextWindow: 128_000,
-  maxOutputTokens: 4_096,
   pricing: { inputPerMillion: 3, outputPerMillion: 15 },
-  capabilities: {
-    tools: true,
-    parallelToolCalls: true,
-    jsonObject: true,
-    jsonSchema: true,
-    vision: true,
-    logprobs: true,
-    assistantPrefill: true,
-  },
-  tokenizer: 'o200k',
-  tags: [],
-  source: 'config',
-};
+});
 
 const ask = (text: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
   model: 'claude',

@@ -1,51 +1,25 @@
 /** The Gemini adapter end to end against the simulator's Gemini wire, over the real transport. */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ResolvedProvider } from '../../config/resolved.ts';
 import { GatewayError } from '../../core/errors.ts';
-import type { ResolvedModel } from '../../core/model.ts';
 import type { ChatRequest, Message } from '../../core/request.ts';
 import type { StreamBatch, StreamPart } from '../../core/response.ts';
-import { SIM_TIER_PROFILES } from '../../sim/profiles.ts';
 import type { CallContext, ProviderAdapter } from '../contract.ts';
 import { createSimAdapter } from '../sim/adapter.ts';
 import { createHttpTransport, type HttpTransport } from '../transport/http-transport.ts';
+import { simProvider, testModel } from '../../../test/support/fixtures.ts';
 
-const provider: ResolvedProvider = {
+const provider = simProvider('gemini', {
   name: 'sim-gemini',
-  type: 'sim',
-  baseUrl: '',
   apiKey: 'test-key',
   auth: { header: 'x-goog-api-key', prefix: '' },
-  headers: {},
-  query: {},
-  timeouts: { connectMs: 1_000, headersMs: 2_000, bodyIdleMs: 2_000 },
-  maxConnections: 8,
-  forwardHeaders: ['x-sim-fault'],
-  defaultMaxTokens: undefined,
-  sim: { latency: 'zero', seed: 7, wire: 'gemini', profiles: SIM_TIER_PROFILES },
-};
+});
 
-const model: ResolvedModel = {
+const model = testModel({
   id: 'flash',
   provider: 'sim-gemini',
-  upstreamModel: 'sim-lite',
-  contextWindow: 128_000,
-  maxOutputTokens: 4_096,
   pricing: { inputPerMillion: 0.1, outputPerMillion: 0.4 },
-  capabilities: {
-    tools: true,
-    parallelToolCalls: true,
-    jsonObject: true,
-    jsonSchema: true,
-    vision: true,
-    logprobs: true,
-    assistantPrefill: true,
-  },
-  tokenizer: 'o200k',
-  tags: [],
-  source: 'config',
-};
+});
 
 const ask: Message = { role: 'user', content: [{ type: 'text', text: 'Name three rivers.' }] };
 const request: ChatRequest = {

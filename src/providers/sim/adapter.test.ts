@@ -1,49 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ResolvedProvider } from '../../config/resolved.ts';
 import { GatewayError } from '../../core/errors.ts';
-import type { ResolvedModel } from '../../core/model.ts';
 import type { ChatRequest } from '../../core/request.ts';
 import type { StreamPart } from '../../core/response.ts';
-import { SIM_TIER_PROFILES } from '../../sim/profiles.ts';
 import type { CallContext, ProviderAdapter } from '../contract.ts';
 import { createHttpTransport, type HttpTransport } from '../transport/http-transport.ts';
 import { createSimAdapter } from './adapter.ts';
+import { ALL_CAPABILITIES, simProvider, testModel } from '../../../test/support/fixtures.ts';
 
-const provider: ResolvedProvider = {
-  name: 'sim',
-  type: 'sim',
-  baseUrl: '',
-  apiKey: undefined,
-  auth: { header: 'authorization', prefix: 'Bearer ' },
-  headers: {},
-  query: {},
-  timeouts: { connectMs: 1_000, headersMs: 2_000, bodyIdleMs: 2_000 },
-  maxConnections: 8,
-  forwardHeaders: ['x-sim-fault'],
-  defaultMaxTokens: undefined,
-  sim: { latency: 'zero', seed: 1, wire: 'openai', profiles: SIM_TIER_PROFILES },
-};
+const provider = simProvider('openai');
 
-const model: ResolvedModel = {
+const model = testModel({
   id: 'fast',
   provider: 'sim',
-  upstreamModel: 'sim-lite',
-  contextWindow: 128_000,
-  maxOutputTokens: 4_096,
   pricing: { inputPerMillion: 0.1, outputPerMillion: 0.4 },
-  capabilities: {
-    tools: true,
-    parallelToolCalls: true,
-    jsonObject: true,
-    jsonSchema: true,
-    vision: false,
-    logprobs: false,
-    assistantPrefill: false,
-  },
-  tokenizer: 'o200k',
-  tags: [],
-  source: 'config',
-};
+  capabilities: { ...ALL_CAPABILITIES, vision: false, logprobs: false, assistantPrefill: false },
+});
 
 const request: ChatRequest = {
   model: 'fast',
