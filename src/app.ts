@@ -14,7 +14,7 @@ import { createAdapters } from './providers/registry.ts';
 import { createHttpTransport } from './providers/transport/http-transport.ts';
 import { createSignalRegistry } from './features/signals/index.ts';
 import type { SummarizeCall } from './routing/overflow.ts';
-import { createPlanner, type ExecutionPlan } from './routing/plan.ts';
+import { createPlanner, DIRECT_COMMIT, type ExecutionPlan } from './routing/plan.ts';
 import { createRequestStore } from './telemetry/request-store.ts';
 import { createHttpServer, type GatewayHttpServer } from './server/http-server.ts';
 
@@ -26,13 +26,26 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export async function createGateway(config: ResolvedConfig, logger: Logger): Promise<Gateway> {
+export interface GatewayOptions {
+  /** The clock circuit breakers and capacity windows run on (ms); default Date.now. Tests inject their own. */
+  readonly now?: () => number;
+}
+
+export async function createGateway(
+  config: ResolvedConfig,
+  logger: Logger,
+  options: GatewayOptions = {},
+): Promise<Gateway> {
   let accepting = true;
   const transport = createHttpTransport();
   const adapters = await createAdapters(config.providers, PROVIDER_FACTORIES, { transport });
   const signals = createSignalRegistry();
-  const breakers = createCircuitBreakers(config.circuitBreaker);
-  const executor = createExecutor(adapters, config.providers, breakers);
+  const breakers = createCircuitBreakers(config.circuitBreaker, options.now);
+  const executor = createExecutor(adapters, config.providers, {
+    breakers,
+    deployments: config.deployments,
+    now: options.now,
+  });
   const planner = createPlanner(config, { summarize: summarizeThrough(executor) });
   const server = createHttpServer({
     config,
@@ -91,6 +104,8 @@ function summarizeThrough(executor: Executor): SummarizeCall {
       retry: SUMMARY_RETRY,
       deadlineMs: SUMMARY_TIMEOUT_MS,
       firstTokenMs: undefined,
+      commit: DIRECT_COMMIT,
+      hedge: undefined,
       request,
       decision: {
         requested: model.id,

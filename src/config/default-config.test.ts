@@ -36,6 +36,8 @@ describe('the built-in default config', () => {
       retry: { attempts: 1, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000, budget: 3 },
       deadlineMs: 300_000,
       firstTokenMs: undefined,
+      commit: { mode: 'first-token', bufferChars: 32_768, resume: 'off' },
+      hedge: undefined,
     });
     expect([...config.routes.keys()]).toEqual(['default', 'fast', 'strong', 'long']);
     expect(config.inactiveProviders.map((provider) => provider.name)).toEqual([

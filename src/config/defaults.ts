@@ -94,6 +94,20 @@ export const ROUTING_DEFAULTS = {
   retry: { attempts: 1, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000, budget: 3 },
 } as const;
 
+export const RESILIENCE_DEFAULTS = {
+  // Output reaches the client as soon as it exists; buffering trades time to first token for invisibility.
+  commit: 'first-token',
+  // About 8k tokens: most answers complete inside the buffer, and a held answer stays small in memory.
+  commitBufferChars: 32_768,
+  // Continuing on another model changes the voice mid-answer; a route opts in.
+  resume: 'off',
+  // Each deployment gets an equal share unless weighted.
+  deploymentWeight: 1,
+  balance: 'weighted',
+  // A queue as deep as a few gates' worth, and a wait a person tolerates before trying elsewhere.
+  gate: { maxQueue: 64, queueTimeoutMs: 10_000 },
+} as const;
+
 export const MODEL_DEFAULTS = {
   // Output cap when neither config nor catalog gives one: what most servers allow without asking.
   maxOutputTokens: 4096,

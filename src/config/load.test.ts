@@ -79,6 +79,8 @@ describe('a valid config', () => {
       retry: { attempts: 1, baseDelayMs: 200, maxDelayMs: 2_000, maxRetryAfterMs: 5_000, budget: 3 },
       deadlineMs: 300_000,
       firstTokenMs: undefined,
+      commit: { mode: 'first-token', bufferChars: 32_768, resume: 'off' },
+      hedge: undefined,
     });
     expect(config.defaultRoute).toBe('main');
     expect(config.inactiveProviders).toEqual([]);

@@ -9,12 +9,14 @@ import type { RetrySettings } from '../executor/retry-policy.ts';
 import type { SignalCatalog } from '../features/signal-types.ts';
 import { compileRule, RuleError } from '../routing/rules/index.ts';
 import type {
+  ModelDeployments,
   ResolvedConfig,
   ResolvedProvider,
   ResolvedRoute,
   RouteRule,
   SimModelProfile,
 } from './resolved.ts';
+import { resolveDeployments } from './resolve-deployments.ts';
 import { resolveModel } from './resolve-models.ts';
 import { resolveProvider } from './resolve-providers.ts';
 import type { ConfigDocument } from './schema.ts';
@@ -47,12 +49,17 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
   }
 
   const models = new Map<string, ResolvedModel>();
+  const deployments = new Map<string, ModelDeployments>();
   for (const [id, modelDocument] of Object.entries(document.models)) {
     const provider = providers.get(modelDocument.provider);
     const providerDocument = document.providers[modelDocument.provider];
     if (provider === undefined || providerDocument === undefined) continue; // inactive or unknown provider
-    const model = await resolveModel(id, modelDocument, provider, providerDocument, issues);
-    if (model !== undefined) models.set(id, model);
+    const primary = await resolveModel(id, modelDocument, provider, providerDocument, issues);
+    if (primary === undefined) continue;
+    const context = { document, providers, inactiveProviders };
+    const resolved = await resolveDeployments(primary, modelDocument, context, issues);
+    models.set(id, resolved.model);
+    deployments.set(id, resolved.deployments);
   }
 
   // Without `default_route`, the first route without a rule: a rule-guarded route is meant for the
@@ -79,6 +86,11 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
         retry: resolveRetry(route.retry ?? document.retry),
         deadlineMs: route.deadline_ms ?? document.deadline_ms,
         firstTokenMs: route.first_token_ms,
+        commit: { mode: route.commit, bufferChars: route.commit_buffer_chars, resume: route.resume },
+        hedge:
+          route.hedge === undefined
+            ? undefined
+            : { afterMs: route.hedge.after_ms, quantile: route.hedge.quantile },
         match: compileMatch(route.match, index, input.signals, issues),
         pinned: route.pin,
         requireTags: route.require_tags,
@@ -106,6 +118,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
       },
       providers,
       models,
+      deployments,
       routes,
       defaultRoute,
       onUnsupported: document.on_unsupported,

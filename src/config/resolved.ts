@@ -77,6 +77,10 @@ export interface ResolvedRoute {
   readonly deadlineMs: number;
   /** Streams: abandon a target that has not sent its first token within this many ms. */
   readonly firstTokenMs: number | undefined;
+  /** Streams: when output starts reaching the client, and what a cut after that does. */
+  readonly commit: CommitSettings;
+  /** Start the next target while the first is still silent (undefined: never). */
+  readonly hedge: HedgeSettings | undefined;
   /** What happens to a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
   /** The compiled `match` rule; undefined for routes reached only by name or as the default. */
@@ -85,6 +89,46 @@ export interface ResolvedRoute {
   readonly pinned: boolean;
   /** Tags a target must carry to serve this route. */
   readonly requireTags: readonly string[];
+}
+
+export interface CommitSettings {
+  /** `first-token`: output flows at once; `buffer`: held until complete or `bufferChars` long. */
+  readonly mode: 'first-token' | 'buffer';
+  readonly bufferChars: number;
+  /** After commit, a cut stream continues on the next target that takes assistant prefill. */
+  readonly resume: 'off' | 'prefill';
+}
+
+export interface HedgeSettings {
+  /** Silence of the first target before the next starts. */
+  readonly afterMs: number;
+  /** Use this quantile of the first target's observed time to first token instead, once known. */
+  readonly quantile: number | undefined;
+}
+
+/** A throttled gate in front of one deployment. */
+export interface GateLimits {
+  readonly maxConcurrency: number;
+  readonly maxQueue: number;
+  readonly queueTimeoutMs: number;
+}
+
+/** One place a model is served: a provider and the name it has there. */
+export interface ResolvedDeployment {
+  /** `provider/upstream`: the key of its circuit, gate and load figures. */
+  readonly id: string;
+  /** The model as this deployment serves it: the same id, its own provider and upstream name. */
+  readonly model: ResolvedModel;
+  readonly weight: number;
+  readonly rpm: number | undefined;
+  readonly tpm: number | undefined;
+  readonly gate: GateLimits | undefined;
+}
+
+export interface ModelDeployments {
+  readonly balance: 'weighted' | 'least-in-flight' | 'latency';
+  /** At least one; the first is the model's own provider and upstream. */
+  readonly deployments: readonly ResolvedDeployment[];
 }
 
 /** A compiled rule (routing/rules), as routing reads it: evaluated per request, with what it read. */
@@ -113,6 +157,8 @@ export interface ResolvedConfig {
   readonly server: ServerSettings;
   readonly providers: ReadonlyMap<string, ResolvedProvider>;
   readonly models: ReadonlyMap<string, ResolvedModel>;
+  /** Model id → where it is served; every model has an entry. */
+  readonly deployments: ReadonlyMap<string, ModelDeployments>;
   readonly routes: ReadonlyMap<string, ResolvedRoute>;
   readonly defaultRoute: string;
   /** For requests naming a model directly, and routes that do not say. */

@@ -6,7 +6,7 @@
  */
 
 import { z } from 'zod';
-import { PROVIDER_DEFAULTS, ROUTING_DEFAULTS, SERVER_DEFAULTS } from './defaults.ts';
+import { PROVIDER_DEFAULTS, RESILIENCE_DEFAULTS, ROUTING_DEFAULTS, SERVER_DEFAULTS } from './defaults.ts';
 
 const positiveInt = z.number().int().positive();
 const milliseconds = z.number().int().positive();
@@ -186,9 +186,57 @@ const capabilitiesSchema = z
   })
   .describe('Each flag: this value, else the catalog where it knows, else false.');
 
+const gateSchema = z
+  .strictObject({
+    max_concurrency: positiveInt.describe('Calls in flight at once; more wait in the queue.'),
+    max_queue: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(RESILIENCE_DEFAULTS.gate.maxQueue)
+      .describe('Calls that may wait for a slot (0: none wait); beyond it the target is full.'),
+    queue_timeout_ms: milliseconds
+      .default(RESILIENCE_DEFAULTS.gate.queueTimeoutMs)
+      .describe('Longest wait for a slot before the target counts as full.'),
+  })
+  .describe(
+    'A throttled gate: bounded concurrency and queue, high priority first. A full gate falls back to the next target, or answers 429 with Retry-After.',
+  );
+
+/** What one deployment of a model may take: its share of traffic and its capacity. */
+const deploymentLimitKeys = {
+  weight: z
+    .number()
+    .nonnegative()
+    .default(RESILIENCE_DEFAULTS.deploymentWeight)
+    .describe('Relative share of traffic among the deployments of one model (0: never chosen).'),
+  rpm: positiveInt.optional().describe('Requests per minute this deployment accepts.'),
+  tpm: positiveInt.optional().describe('Tokens (input + output) per minute this deployment accepts.'),
+  gate: gateSchema.optional(),
+};
+
+const deploymentSchema = z
+  .strictObject({
+    provider: z.string().min(1).describe('A key of `providers`.'),
+    upstream: z.string().min(1).optional().describe("Model name sent upstream (default: the model's)."),
+    ...deploymentLimitKeys,
+  })
+  .describe('Another place the same model is served (another region, vendor or replica).');
+
 export const modelSchema = z.strictObject({
   provider: z.string().min(1).describe('A key of `providers`.'),
   upstream: z.string().min(1).optional().describe('Model name sent upstream (default: the model id).'),
+  ...deploymentLimitKeys,
+  deployments: z
+    .array(deploymentSchema)
+    .default([])
+    .describe('More deployments of this model besides `provider`/`upstream`, balanced by `balance`.'),
+  balance: z
+    .enum(['weighted', 'least-in-flight', 'latency'])
+    .default(RESILIENCE_DEFAULTS.balance)
+    .describe(
+      'How an attempt picks among the deployments: `weighted` draw, `least-in-flight`, or `latency` (EWMA of time to first token, power of two choices).',
+    ),
   context_window: positiveInt.optional().describe('Tokens; default from the catalog or sim profile.'),
   max_output_tokens: positiveInt.optional(),
   pricing: pricingSchema.optional(),
@@ -291,6 +339,37 @@ const routeSchema = z.strictObject({
   first_token_ms: milliseconds
     .optional()
     .describe('Streams: a target that sends no first token within this many ms is abandoned for the next.'),
+  commit: z
+    .enum(['first-token', 'buffer'])
+    .default(RESILIENCE_DEFAULTS.commit)
+    .describe(
+      'Streams: when output starts reaching the client. `first-token`: at once (a later failure ends the stream with an in-band error); `buffer`: held until the answer is complete or `commit_buffer_chars` long, so a failure before that restarts on a fallback unseen.',
+    ),
+  commit_buffer_chars: positiveInt
+    .default(RESILIENCE_DEFAULTS.commitBufferChars)
+    .describe('`commit: buffer`: output held before the stream commits anyway.'),
+  resume: z
+    .enum(['off', 'prefill'])
+    .default(RESILIENCE_DEFAULTS.resume)
+    .describe(
+      'Streams cut after commit: `prefill` continues the answer on the next target that declares assistant_prefill, sending what was streamed as the start of its reply; `off` ends with an in-band error.',
+    ),
+  hedge: z
+    .strictObject({
+      after_ms: milliseconds.describe('Start the next target when the first has sent nothing for this long.'),
+      quantile: z
+        .number()
+        .gt(0)
+        .lt(1)
+        .optional()
+        .describe(
+          "Instead, once known: this quantile of the first target's observed time to first token (0.95: its p95).",
+        ),
+    })
+    .optional()
+    .describe(
+      'Hedged requests: if the first target has no first token in time, the next starts too; the first to answer wins and the other is cancelled.',
+    ),
 });
 
 export const configDocumentSchema = z

@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'upstream_not_found'
   | 'stream_truncated'
   | 'circuit_open'
+  | 'capacity_exhausted'
   // The gateway itself.
   | 'deadline_exceeded'
   | 'client_closed_request'
@@ -91,6 +92,8 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   upstream_not_found: spec(502, 'api_error', 'api_error', false, true, 'error'),
   // The deployment's circuit is open: not called at all, so another target is the only way forward.
   circuit_open: spec(503, 'server_error', 'overloaded_error', false, true, 'warn'),
+  // A target's throttled gate is full (or its rpm/tpm spent): another target may have room; Retry-After says when this one will.
+  capacity_exhausted: spec(429, 'rate_limit_error', 'rate_limit_error', false, true, 'warn'),
   stream_truncated: spec(502, 'server_error', 'api_error', true, true, 'warn'),
   deadline_exceeded: spec(504, 'server_error', 'timeout_error', false, false, 'warn'),
   client_closed_request: spec(499, 'invalid_request_error', 'invalid_request_error', false, false, 'info'),

@@ -1,12 +1,59 @@
 import type { ErrorCode } from '../core/errors.ts';
+import type { Usage } from '../core/response.ts';
 
-/** One call to one target, as recorded for the response headers and (later) the request log. */
+/**
+ * One call to one deployment, as recorded for the response headers and the request log. Failed
+ * attempts keep their own outcome and cost (a stream cut after some output was billed for it), so
+ * cost is attributed to the model that spent it, not to the one that finally answered.
+ */
 export interface AttemptRecord {
+  /** The model id. */
   readonly target: string;
   readonly provider: string;
+  /** `provider/upstream`: which deployment of the model was called. */
+  readonly deployment: string;
   readonly startedAtMs: number;
   readonly durationMs: number;
-  readonly outcome: 'ok' | ErrorCode;
+  /** `cancelled`: stopped by the gateway because another attempt answered first (hedging). */
+  readonly outcome: 'ok' | 'cancelled' | ErrorCode;
   readonly upstreamStatus: number | undefined;
   readonly message: string | undefined;
+  /** Until the first output (streams) or the whole answer; undefined when none came. */
+  readonly firstTokenMs: number | undefined;
+  /** Reported by the upstream, or estimated from the output seen when it reported none. */
+  readonly usage: Usage | undefined;
+  readonly costUsd: number | undefined;
+}
+
+/**
+ * A request's attempts in the order they started. Hedged attempts run at once, and a stream's attempt
+ * is only complete at its last byte, so records are written when an attempt starts and replaced as it
+ * ends; readers holding `records` see the latest.
+ */
+export class AttemptLog {
+  readonly records: AttemptRecord[] = [];
+
+  begin(fields: Pick<AttemptRecord, 'target' | 'provider' | 'deployment' | 'startedAtMs'>): number {
+    this.records.push({
+      ...fields,
+      durationMs: 0,
+      outcome: 'ok',
+      upstreamStatus: undefined,
+      message: undefined,
+      firstTokenMs: undefined,
+      usage: undefined,
+      costUsd: undefined,
+    });
+    return this.records.length - 1;
+  }
+
+  update(index: number, fields: Partial<Omit<AttemptRecord, 'startedAtMs'>>): void {
+    const record = this.records[index];
+    if (record === undefined) return;
+    this.records[index] = {
+      ...record,
+      durationMs: performance.now() - record.startedAtMs,
+      ...fields,
+    };
+  }
 }

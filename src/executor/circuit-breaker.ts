@@ -3,7 +3,8 @@
  * in a sliding window; at the threshold it opens, and for `openMs` its traffic goes to the route's
  * fallbacks without calling it. Then it is half-open: one request probes it — success closes the circuit,
  * failure opens it again for another `openMs`. Circuits therefore always close once the deployment
- * recovers, and never need traffic to fail to find out.
+ * recovers, and never need traffic to fail to find out. A 401/403 opens the circuit at once: a revoked
+ * key fails every call until someone fixes it, so the deployment is marked unhealthy on the first.
  *
  * Only failures that say something about the deployment count: server errors, timeouts, connection
  * failures, broken streams, rejected credentials. A client's bad request, a context overflow, a content
@@ -51,6 +52,10 @@ interface Circuit {
 export interface CircuitBreakers {
   /** May this deployment be called now? In half-open state only one probe at a time is let through. */
   allow(deployment: string): boolean;
+  /** Whether `allow` would refuse now, without taking the half-open probe (for choosing among several). */
+  blocked(deployment: string): boolean;
+  /** The call ended saying nothing about health (cancelled, a hedge that lost): frees a probe slot. */
+  released(deployment: string): void;
   succeeded(deployment: string): void;
   failed(deployment: string, error: GatewayError): void;
   snapshot(): readonly CircuitSnapshot[];
@@ -88,6 +93,17 @@ export function createCircuitBreakers(
       circuit.probing = true;
       return true;
     },
+    blocked(deployment) {
+      if (settings.failureThreshold === 0) return false;
+      const circuit = circuits.get(deployment);
+      if (circuit === undefined || circuit.state === 'closed') return false;
+      if (circuit.state === 'open' && now() - circuit.openedAt < settings.openMs) return true;
+      return circuit.probing;
+    },
+    released(deployment) {
+      const circuit = circuits.get(deployment);
+      if (circuit !== undefined) circuit.probing = false;
+    },
     succeeded(deployment) {
       const circuit = circuits.get(deployment);
       if (circuit === undefined) return;
@@ -103,7 +119,8 @@ export function createCircuitBreakers(
         return;
       }
       const circuit = circuitOf(deployment);
-      if (circuit.state === 'half-open') {
+      // Rejected credentials do not heal by themselves: the deployment is out until a probe proves otherwise.
+      if (circuit.state === 'half-open' || error.code === 'upstream_auth_failed') {
         open(circuit);
         return;
       }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../core/errors.ts';
 import type { StreamBatch, StreamPart } from '../core/response.ts';
-import { CommittedStream } from './committed-stream.ts';
+import type { Usage } from '../core/response.ts';
+import { CommittedStream, type CommittedStreamHooks, type StreamEnd } from './committed-stream.ts';
+
+/** Hooks that record every end reported. */
+function hooks(estimateUsage: (output: string) => Usage, ends: StreamEnd[] = []): CommittedStreamHooks {
+  return { estimateUsage, onEnd: (end) => ends.push(end) };
+}
 
 /** An upstream delivering one part per batch, unless batches are given. */
 function upstream(parts: StreamPart[], batches: StreamBatch[] = parts.map((part) => [part])) {
@@ -33,16 +39,18 @@ const finish: StreamPart = { type: 'finish', finishReason: { unified: 'stop', ra
 
 describe('CommittedStream', () => {
   it('replays the parts read before commit, then the rest, and keeps upstream usage', async () => {
+    const ends: StreamEnd[] = [];
     const usage: StreamPart = { type: 'usage', usage: { inputTokens: 1, outputTokens: 2 } };
     const parts = await collect(
       new CommittedStream(
         [start, { type: 'text-delta', text: 'a' }],
         upstream([{ type: 'text-delta', text: 'b' }, usage, finish]),
-        () => {
+        hooks(() => {
           throw new Error('must not estimate when the upstream reported usage');
-        },
+        }, ends),
       ),
     );
+    expect(ends).toEqual([{ kind: 'ok', usage: { inputTokens: 1, outputTokens: 2 } }]);
     expect(parts.map((part) => part.type)).toEqual([
       'stream-start',
       'text-delta',
@@ -58,10 +66,10 @@ describe('CommittedStream', () => {
       new CommittedStream(
         [start, { type: 'text-delta', text: 'ab' }],
         upstream([{ type: 'text-delta', text: 'cd' }, finish]),
-        (output) => {
+        hooks((output) => {
           seen.push(output);
           return { inputTokens: 7, outputTokens: output.length };
-        },
+        }),
       ),
     );
     expect(seen).toEqual(['abcd']);
@@ -74,31 +82,39 @@ describe('CommittedStream', () => {
       { type: 'error', error: new GatewayError('stream_truncated', 'cut') },
       finish,
     ]);
-    const parts = await collect(
-      new CommittedStream([start], rest, () => ({ inputTokens: 0, outputTokens: 0 })),
-    );
+    const ends: StreamEnd[] = [];
+    const estimate = (output: string): Usage => ({ inputTokens: 3, outputTokens: output.length });
+    const parts = await collect(new CommittedStream([start], rest, hooks(estimate, ends)));
     expect(parts.map((part) => part.type)).toEqual(['stream-start', 'text-delta', 'error']);
     expect(rest.returned).toBe(true);
+    // The failed stream is reported once, with the usage its output is estimated to have cost.
+    expect(ends).toMatchObject([
+      { kind: 'failed', error: { code: 'stream_truncated' }, usage: { outputTokens: 1 } },
+    ]);
   });
 
   it('releases the upstream when the consumer stops early', async () => {
     const rest = upstream([{ type: 'text-delta', text: 'b' }, finish]);
-    for await (const batch of new CommittedStream([start], rest, () => ({
-      inputTokens: 0,
-      outputTokens: 0,
-    }))) {
+    const ends: StreamEnd[] = [];
+    const zero = (): Usage => ({ inputTokens: 0, outputTokens: 0 });
+    for await (const batch of new CommittedStream([start], rest, hooks(zero, ends))) {
       if (batch[0]?.type === 'stream-start') break;
     }
     expect(rest.returned).toBe(true);
+    expect(ends.map((end) => end.kind)).toEqual(['left']);
   });
 
   it('passes each upstream batch through whole: one step per network read, not per part', async () => {
     const delta: StreamPart = { type: 'text-delta', text: 'b' };
     const usage: StreamPart = { type: 'usage', usage: { inputTokens: 1, outputTokens: 2 } };
     const batches = await collectBatches(
-      new CommittedStream([start, delta], upstream([], [[delta, delta, usage, finish]]), () => {
-        throw new Error('must not estimate');
-      }),
+      new CommittedStream(
+        [start, delta],
+        upstream([], [[delta, delta, usage, finish]]),
+        hooks(() => {
+          throw new Error('must not estimate');
+        }),
+      ),
     );
     expect(batches.map((batch) => batch.length)).toEqual([2, 4]);
   });

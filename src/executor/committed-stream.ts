@@ -1,34 +1,45 @@
 /**
  * The stream handed to the server once an attempt has committed: the parts read before commit as one
  * batch, then the rest of the upstream's batches, plus an estimated `usage` part if the upstream never
- * reported one.
+ * reported one. When the stream ends — finished, failed in-band, or left by the consumer — `onEnd` is
+ * told once, with the usage spent, so the attempt's deployment is released and its outcome recorded.
  *
  * A plain iterator rather than an async generator: every batch of every stream passes through here, and
  * a generator costs several promise hops per step where this costs one.
  */
 
+import { toGatewayError, type GatewayError } from '../core/errors.ts';
 import type { StreamBatch, StreamPart, Usage } from '../core/response.ts';
 
 const FINISHED: IteratorReturnResult<undefined> = { done: true, value: undefined };
 const FINISHED_PROMISE = Promise.resolve(FINISHED);
 
+export type StreamEnd =
+  | { readonly kind: 'ok'; readonly usage: Usage }
+  | { readonly kind: 'failed'; readonly error: GatewayError; readonly usage: Usage }
+  /** The consumer stopped reading (the client went away). */
+  | { readonly kind: 'left'; readonly usage: Usage };
+
+export interface CommittedStreamHooks {
+  /** Usage from the output seen, for upstreams that report none (and for failed streams). */
+  readonly estimateUsage: (outputText: string) => Usage;
+  readonly onEnd: (end: StreamEnd) => void;
+}
+
 export class CommittedStream implements AsyncIterableIterator<StreamBatch, undefined> {
   #head: StreamBatch | undefined;
   readonly #rest: AsyncIterator<StreamBatch>;
-  readonly #estimateUsage: (outputText: string) => Usage;
-  #sawUsage = false;
+  readonly #hooks: CommittedStreamHooks;
+  #usage: Usage | undefined;
   #finished = false;
-  /** Output text, kept only to estimate usage for upstreams that report none. */
+  #ended = false;
+  /** Output text, kept to estimate usage for upstreams that report none. */
   #output = '';
 
-  constructor(
-    head: StreamBatch,
-    rest: AsyncIterator<StreamBatch>,
-    estimateUsage: (outputText: string) => Usage,
-  ) {
+  constructor(head: StreamBatch, rest: AsyncIterator<StreamBatch>, hooks: CommittedStreamHooks) {
     this.#head = head;
     this.#rest = rest;
-    this.#estimateUsage = estimateUsage;
+    this.#hooks = hooks;
   }
 
   [Symbol.asyncIterator](): this {
@@ -42,10 +53,11 @@ export class CommittedStream implements AsyncIterableIterator<StreamBatch, undef
       return Promise.resolve(this.#observed(head));
     }
     if (this.#finished) return FINISHED_PROMISE;
-    return this.#rest.next().then(this.#afterUpstreamBatch);
+    return this.#rest.next().then(this.#afterUpstreamBatch, this.#afterUpstreamThrow);
   }
 
   return(): Promise<IteratorResult<StreamBatch, undefined>> {
+    this.#end('left', undefined);
     if (this.#finished) return FINISHED_PROMISE;
     this.#finished = true;
     return Promise.resolve(this.#rest.return?.()).then(() => FINISHED);
@@ -56,11 +68,18 @@ export class CommittedStream implements AsyncIterableIterator<StreamBatch, undef
   ): IteratorResult<StreamBatch, undefined> => {
     if (result.done === true) {
       this.#finished = true;
-      if (this.#sawUsage) return FINISHED;
-      this.#sawUsage = true;
-      return { done: false, value: [{ type: 'usage', usage: this.#estimateUsage(this.#output) }] };
+      const reported = this.#usage !== undefined;
+      this.#end('ok', undefined);
+      if (reported || this.#usage === undefined) return FINISHED;
+      return { done: false, value: [{ type: 'usage', usage: this.#usage }] };
     }
     return this.#observed(result.value);
+  };
+
+  readonly #afterUpstreamThrow = (thrown: unknown): never => {
+    this.#finished = true;
+    this.#end('failed', toGatewayError(thrown));
+    throw thrown;
   };
 
   #observed(batch: StreamBatch): IteratorResult<StreamBatch, undefined> {
@@ -71,7 +90,7 @@ export class CommittedStream implements AsyncIterableIterator<StreamBatch, undef
   #observe(part: StreamPart): void {
     switch (part.type) {
       case 'usage':
-        this.#sawUsage = true;
+        this.#usage = part.usage;
         break;
       case 'text-delta':
         this.#output += part.text;
@@ -81,6 +100,7 @@ export class CommittedStream implements AsyncIterableIterator<StreamBatch, undef
         break;
       case 'error':
         // Nothing follows an error; release the upstream now rather than waiting for the consumer.
+        this.#end('failed', part.error);
         if (!this.#finished) {
           this.#finished = true;
           void this.#rest.return?.();
@@ -89,5 +109,15 @@ export class CommittedStream implements AsyncIterableIterator<StreamBatch, undef
       default:
         break;
     }
+  }
+
+  /** Reports the end once: `error` for a failure, else finished (`ok`) or left by the consumer. */
+  #end(kind: 'ok' | 'left' | 'failed', error: GatewayError | undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#usage ??= this.#hooks.estimateUsage(this.#output);
+    const usage = this.#usage;
+    if (kind === 'failed' && error !== undefined) this.#hooks.onEnd({ kind, error, usage });
+    else this.#hooks.onEnd({ kind: kind === 'ok' ? 'ok' : 'left', usage });
   }
 }

@@ -10,7 +10,8 @@
 import { GatewayError } from '../core/errors.ts';
 import type { ResolvedModel } from '../core/model.ts';
 import type { ChatRequest } from '../core/request.ts';
-import type { ResolvedConfig, ResolvedRoute } from '../config/resolved.ts';
+import type { CommitSettings, HedgeSettings, ResolvedConfig, ResolvedRoute } from '../config/resolved.ts';
+import { RESILIENCE_DEFAULTS } from '../config/defaults.ts';
 import type { RetrySettings } from '../executor/retry-policy.ts';
 import type { SignalValues } from '../features/signal-types.ts';
 import { fnv1a32 } from '../core/hash.ts';
@@ -34,6 +35,10 @@ export interface ExecutionPlan {
   readonly deadlineMs: number;
   /** Streams: the time a target has to send its first token before the next is tried. */
   readonly firstTokenMs: number | undefined;
+  /** Streams: when output reaches the client, and whether a cut continues elsewhere. */
+  readonly commit: CommitSettings;
+  /** Start the next target while the first is still silent. */
+  readonly hedge: HedgeSettings | undefined;
   readonly decision: RoutingDecision;
   /** The request to send: the client's, or the trimmed one when the route fitted it to a window. */
   readonly request: ChatRequest;
@@ -58,6 +63,13 @@ interface PlannedRoute {
 export interface PlannerServices {
   readonly summarize?: SummarizeCall;
 }
+
+/** A model named directly streams as the defaults say. */
+export const DIRECT_COMMIT: CommitSettings = {
+  mode: RESILIENCE_DEFAULTS.commit,
+  bufferChars: RESILIENCE_DEFAULTS.commitBufferChars,
+  resume: RESILIENCE_DEFAULTS.resume,
+};
 
 /** Conversations whose history summaries are kept, for retries and later turns to reuse. */
 const SUMMARY_CONVERSATIONS_KEPT = 1_000;
@@ -98,6 +110,8 @@ export function createPlanner(config: ResolvedConfig, services: PlannerServices 
         retry: config.retry,
         deadlineMs: config.deadlineMs,
         firstTokenMs: undefined,
+        commit: DIRECT_COMMIT,
+        hedge: undefined,
       },
       targets: [model],
     });
@@ -216,6 +230,8 @@ function finishPlan(
     retry: route.retry,
     deadlineMs: route.deadlineMs,
     firstTokenMs: route.firstTokenMs,
+    commit: route.commit,
+    hedge: route.hedge,
     decision: {
       requested: request.model,
       route: route.name,

@@ -38,6 +38,8 @@ export interface SimulatorOptions {
   readonly profiles?: Readonly<Record<string, SimModelProfile>>;
   /** Profile for model names not in `profiles`; default `sim-mid`. */
   readonly fallbackProfile?: SimModelProfile;
+  /** The clock `for_ms` fault windows are measured on (ms); default Date.now. Tests inject their own. */
+  readonly now?: () => number;
 }
 
 export interface RunningSimulator {
@@ -99,6 +101,7 @@ function faultError(fault: Fault, model: string): SimError | undefined {
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const seed = options.seed ?? 0;
+  const now = options.now ?? Date.now;
   const zeroLatency = options.latency === 'zero';
   const profiles = new Map<string, PreparedProfile>();
   for (const [name, profile] of Object.entries(options.profiles ?? SIM_TIER_PROFILES)) {
@@ -163,7 +166,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       }
       rules = parsed;
     }
-    const fault = rules.length === 0 ? undefined : faultState.select(rules, prompt.model, Date.now());
+    const fault = rules.length === 0 ? undefined : faultState.select(rules, prompt.model, now());
     answer(request, response, wire, prompt, prepared, fault);
   }
 

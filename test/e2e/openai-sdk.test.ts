@@ -299,11 +299,13 @@ describe('streams that fail after commit', () => {
   });
 
   it('a malformed chunk mid-stream raises in the SDK', async () => {
-    const stream = await stack.client.chat.completions.create(
-      { model: 'fast', messages: hello, max_tokens: 60, stream: true },
-      { headers: { 'x-sim-fault': 'malformed_chunk; at=5' } },
-    );
+    // Arriving in the same network read as the first tokens, the bad chunk is still before the commit
+    // point (nothing was sent): then it is an HTTP error. In a later read it is an in-band one.
     const failure = await (async () => {
+      const stream = await stack.client.chat.completions.create(
+        { model: 'fast', messages: hello, max_tokens: 60, stream: true },
+        { headers: { 'x-sim-fault': 'malformed_chunk; at=5' } },
+      );
       for await (const _chunk of stream) {
         /* drain */
       }

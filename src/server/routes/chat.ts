@@ -15,16 +15,15 @@ import { routingHeaders } from '../response-headers.ts';
 import { createSseWriter } from '../sse-writer.ts';
 import type { ResolvedModel } from '../../core/model.ts';
 import type { AttemptRecord } from '../../executor/attempt.ts';
+import type { PriorityClass } from '../../executor/gate.ts';
 import type { RequestRecord } from '../../telemetry/request-store.ts';
 
 export function chatHandler(services: GatewayServices, protocol: ClientProtocol) {
   return async function handleChat(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const record = services.requests.open(request.id);
     const chat = protocol.decodeRequest(request.body);
-    let plan = services.planner.plan(
-      chat,
-      services.signals.valuesFor({ request: chat, headers: request.headers }),
-    );
+    const signals = services.signals.valuesFor({ request: chat, headers: request.headers });
+    let plan = services.planner.plan(chat, signals);
     // Fitting by summary needs a model call before the request can be sent.
     if (plan.complete !== undefined) plan = await plan.complete();
     record.decision = plan.decision;
@@ -34,6 +33,7 @@ export function chatHandler(services: GatewayServices, protocol: ClientProtocol)
       signal: withDeadline(abortOnClientClose(reply.raw), deadlineMs, reply.raw),
       clientHeaders: request.headers,
       fieldName: protocol.fieldName,
+      priority: priorityClass(signals.get('priority')),
     };
 
     if (!chat.stream) {
@@ -84,6 +84,11 @@ export function chatHandler(services: GatewayServices, protocol: ClientProtocol)
     writer.end(failed ? '' : encoder.end());
     return reply;
   };
+}
+
+/** The `priority` signal (low | normal | high) as a gate's priority class. */
+function priorityClass(value: unknown): PriorityClass {
+  return value === 'high' || value === 'low' ? value : 'normal';
 }
 
 function recordOutcome(
