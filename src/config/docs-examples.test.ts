@@ -3,9 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigText } from './load.ts';
 
-// Every YAML example in the configuration reference must load, so the docs cannot drift from the code.
-const reference = await readFile(join(import.meta.dirname, '../../docs/configuration.md'), 'utf8');
-const examples = [...reference.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+// Every YAML example in these pages must load, so the docs cannot drift from the code.
+const PAGES = ['configuration.md', 'resilience.md'];
+const pages = await Promise.all(
+  PAGES.map((page) => readFile(join(import.meta.dirname, '../../docs', page), 'utf8')),
+);
+const examples = pages.flatMap((text) =>
+  [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] ?? ''),
+);
 const env = {
   OPENAI_API_KEY: 'sk-test',
   GROQ_API_KEY: 'gsk-test',
@@ -16,7 +21,7 @@ const env = {
   PROXY_TOKEN: 'proxy-test',
 };
 
-describe('docs/configuration.md examples', () => {
+describe('YAML examples in docs/configuration.md and docs/resilience.md', () => {
   it('has examples', () => {
     expect(examples.length).toBeGreaterThanOrEqual(8);
   });

@@ -14,8 +14,11 @@ export interface AttemptRecord {
   readonly deployment: string;
   readonly startedAtMs: number;
   readonly durationMs: number;
-  /** `cancelled`: stopped by the gateway because another attempt answered first (hedging). */
-  readonly outcome: 'ok' | 'cancelled' | ErrorCode;
+  /**
+   * `pending` until the attempt ends (a stream's at its last byte); `cancelled`: stopped by the gateway
+   * because another attempt answered first (hedging).
+   */
+  readonly outcome: 'pending' | 'ok' | 'cancelled' | ErrorCode;
   readonly upstreamStatus: number | undefined;
   readonly message: string | undefined;
   /** Until the first output (streams) or the whole answer; undefined when none came. */
@@ -37,7 +40,7 @@ export class AttemptLog {
     this.records.push({
       ...fields,
       durationMs: 0,
-      outcome: 'ok',
+      outcome: 'pending',
       upstreamStatus: undefined,
       message: undefined,
       firstTokenMs: undefined,

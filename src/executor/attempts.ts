@@ -101,6 +101,8 @@ export function runTargets<T>(settings: RunSettings<T>): Promise<LaneWin<T>> {
   };
 
   const estimateTokens = (): number => roughTokens(settings.request);
+  /** Each running lane's current attempt record, so a lost race is on record the moment it is lost. */
+  const laneRecords: number[] = [];
 
   async function lane(targetIndex: number, laneSignal: AbortSignal): Promise<LaneWin<T>> {
     const model = targets[targetIndex] as ResolvedModel;
@@ -125,6 +127,7 @@ export function runTargets<T>(settings: RunSettings<T>): Promise<LaneWin<T>> {
           deployment: lease.deployment.id,
           startedAtMs,
         });
+        laneRecords[targetIndex] = record;
         let fitted = settings.request;
         let dropped = NOTHING_DROPPED;
         const losses = findLosses(fitted, lease.adapter.capabilities(served), lease.adapter.parameters);
@@ -197,7 +200,12 @@ export function runTargets<T>(settings: RunSettings<T>): Promise<LaneWin<T>> {
       settled = true;
       if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
       for (const [index, controller] of controllers.entries()) {
-        if (index !== winner) controller?.abort(LOST_THE_RACE);
+        if (index === winner || controller === undefined || controller.signal.aborted) continue;
+        controller.abort(LOST_THE_RACE);
+        const record = laneRecords[index];
+        if (winner !== undefined && record !== undefined && log.records[record]?.outcome === 'pending') {
+          log.update(record, { outcome: 'cancelled', message: LOST_THE_RACE.message });
+        }
       }
     };
     const fail = (): void => {

@@ -69,3 +69,26 @@ describe('circuit breakers', () => {
     expect(breakers.allow('p/m')).toBe(true);
   });
 });
+
+describe('rejected credentials', () => {
+  it('open the circuit on the first 401/403, below the threshold', () => {
+    const time = clock();
+    const breakers = createCircuitBreakers(SETTINGS, time.now);
+    breakers.failed('p/m', new GatewayError('upstream_auth_failed', 'invalid key'));
+    expect(breakers.allow('p/m')).toBe(false);
+    expect(breakers.blocked('p/m')).toBe(true);
+  });
+
+  it('blocked() reports without taking the half-open probe; released() frees a probe', () => {
+    const time = clock();
+    const breakers = createCircuitBreakers(SETTINGS, time.now);
+    for (let index = 0; index < 3; index++) breakers.failed('p/m', serverError);
+    time.advance(5_000);
+    expect(breakers.blocked('p/m')).toBe(false);
+    expect(breakers.blocked('p/m')).toBe(false);
+    expect(breakers.allow('p/m')).toBe(true);
+    expect(breakers.blocked('p/m')).toBe(true);
+    breakers.released('p/m');
+    expect(breakers.allow('p/m')).toBe(true);
+  });
+});
