@@ -27,6 +27,7 @@ import {
 import {
   buildSwitchyard,
   directTarget,
+  prepareBaseline,
   REPO_ROOT,
   startReferenceProxy,
   startPortkey,
@@ -66,6 +67,9 @@ async function measureCell(target: Target, scenario: Scenario, seconds: number):
   };
 }
 
+/** Undone when the run ends, however it ends (temporary worktrees of `--baseline`). */
+const cleanups: (() => Promise<void>)[] = [];
+
 interface RunningSystems {
   readonly simulatorPid: number;
   readonly targets: readonly Target[];
@@ -96,6 +100,19 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
         settings.switchyardLogLevel,
         settings.switchyardNodeFlags,
         'anthropic',
+      );
+    },
+    'switchyard-baseline': async () => {
+      if (settings.baseline === undefined) throw new Error('switchyard-baseline needs --baseline REF');
+      progress(`building Switchyard at ${settings.baseline} in a temporary worktree`);
+      const baseline = await prepareBaseline(settings.baseline);
+      cleanups.push(baseline.remove);
+      return startSwitchyard(
+        simulator.origin,
+        settings.switchyardLogLevel,
+        settings.switchyardNodeFlags,
+        'openai-compatible',
+        baseline.root,
       );
     },
     portkey: () => startPortkey(simulator.origin),
@@ -268,6 +285,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await stopAllChildren();
+    for (const cleanup of cleanups) await cleanup();
   }
 }
 

@@ -17,6 +17,8 @@ export interface BenchSettings {
   /** Extra Node flags for the Switchyard process only, e.g. `--cpu-prof` or heap limits. */
   readonly switchyardNodeFlags: readonly string[];
   readonly resultsDirectory: string;
+  /** A git ref of Switchyard to measure beside this checkout (target `switchyard-baseline`). */
+  readonly baseline: string | undefined;
 }
 
 export const USAGE = `npm run bench:overhead -- [options]
@@ -37,6 +39,8 @@ by round. Prints markdown tables and writes JSON to bench/results/.
                         \`npm start\`, "${SWITCHYARD_PRODUCTION_NODE_FLAGS.join(' ')}"), e.g.
                         "--cpu-prof --cpu-prof-dir=bench/results/profiles" or "--max-old-space-size=96"
   --results-dir DIR     where the JSON goes (default bench/results)
+  --baseline REF        also measure Switchyard at git ref REF (built in a temporary worktree) as
+                        target switchyard-baseline: before/after comparisons in one interleaved run
   --help`;
 
 export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help' {
@@ -55,6 +59,7 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
       'switchyard-log-level': { type: 'string', default: 'info' },
       'switchyard-node-flags': { type: 'string', default: SWITCHYARD_PRODUCTION_NODE_FLAGS.join(' ') },
       'results-dir': { type: 'string', default: 'bench/results' },
+      baseline: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -65,12 +70,13 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
     durationSeconds: positiveNumber('--duration', values.duration, quick ? 2 : 6, false),
     openDurationSeconds: positiveNumber('--open-duration', values['open-duration'], quick ? 2 : 10, false),
     warmupSeconds: positiveNumber('--warmup', values.warmup, quick ? 0.5 : 1, false),
-    targets: parseTargets(values.targets),
+    targets: parseTargets(values.targets, values.baseline !== undefined),
     loads: splitList(values.loads).map(parseLoad),
     streamModes: splitList(values.modes).map(parseMode),
     switchyardLogLevel: values['switchyard-log-level'],
     switchyardNodeFlags: splitWords(values['switchyard-node-flags']),
     resultsDirectory: values['results-dir'],
+    baseline: values.baseline,
   };
 }
 
@@ -94,13 +100,18 @@ function positiveNumber(flag: string, text: string | undefined, fallback: number
   return value;
 }
 
-function parseTargets(text: string | undefined): TargetName[] {
-  if (text === undefined) return [...TARGET_NAMES];
-  const chosen = new Set<TargetName>(['direct']);
+function parseTargets(text: string | undefined, baseline: boolean): TargetName[] {
+  const withBaseline = (names: readonly TargetName[]): TargetName[] =>
+    names.filter((name) => name !== 'switchyard-baseline' || baseline);
+  if (text === undefined) return withBaseline(TARGET_NAMES);
+  const chosen = new Set<TargetName>(baseline ? ['direct', 'switchyard-baseline'] : ['direct']);
   for (const name of splitList(text)) {
     const known = TARGET_NAMES.find((target) => target === name);
     if (known === undefined) throw new Error(`unknown target '${name}' (known: ${TARGET_NAMES.join(', ')})`);
     chosen.add(known);
+  }
+  if (chosen.has('switchyard-baseline') && !baseline) {
+    throw new Error('target switchyard-baseline needs --baseline REF');
   }
   // Keep the canonical order so tables always read direct → bare proxy → gateways.
   return TARGET_NAMES.filter((name) => chosen.has(name));

@@ -4,7 +4,7 @@
  * gateway (the peer). Each is ready only once a real completion, JSON and stream, made it through.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +18,7 @@ export const TARGET_NAMES = [
   'framework-proxy',
   'switchyard',
   'switchyard-anthropic',
+  'switchyard-baseline',
   'portkey',
 ] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
@@ -166,16 +167,22 @@ export async function startSwitchyard(
   logLevel: string,
   nodeFlags: readonly string[],
   upstream: SwitchyardUpstream = 'openai-compatible',
+  baselineRoot?: string,
 ): Promise<Target> {
   const configDirectory = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
   const configPath = join(configDirectory, 'switchyard.yaml');
   await writeFile(configPath, switchyardConfigYaml(simulatorOrigin, logLevel, upstream));
   await validateSwitchyardConfig(configPath);
   const port = await findFreePort();
-  const name = upstream === 'anthropic' ? 'switchyard-anthropic' : 'switchyard';
+  const name: TargetName =
+    baselineRoot !== undefined
+      ? 'switchyard-baseline'
+      : upstream === 'anthropic'
+        ? 'switchyard-anthropic'
+        : 'switchyard';
   const child = startNodeChild({
     name,
-    cwd: REPO_ROOT,
+    cwd: baselineRoot ?? REPO_ROOT,
     args: [
       ...nodeFlags,
       SWITCHYARD_ENTRY,
@@ -201,9 +208,30 @@ export async function startSwitchyard(
 }
 
 /** Compiles the gateway the way it is deployed; the TypeScript sources are not what production runs. */
-export async function buildSwitchyard(): Promise<void> {
+export async function buildSwitchyard(root: string = REPO_ROOT): Promise<void> {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  await promisify(execFile)(npm, ['run', 'build'], { cwd: REPO_ROOT, timeout: 120_000 });
+  await promisify(execFile)(npm, ['run', 'build'], { cwd: root, timeout: 120_000 });
+}
+
+/**
+ * Another commit of Switchyard, for before/after comparisons in one run (`--baseline REF`): checked out
+ * as a detached git worktree sharing this checkout's node_modules, and built. `remove` deletes it.
+ */
+export async function prepareBaseline(ref: string): Promise<{ root: string; remove: () => Promise<void> }> {
+  const run = promisify(execFile);
+  const root = await mkdtemp(join(tmpdir(), 'switchyard-baseline-'));
+  await run('git', ['worktree', 'add', '--detach', root, ref], { cwd: REPO_ROOT });
+  const remove = async (): Promise<void> => {
+    await run('git', ['worktree', 'remove', '--force', root], { cwd: REPO_ROOT });
+  };
+  try {
+    await symlink(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+    await buildSwitchyard(root);
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return { root, remove };
 }
 
 async function validateSwitchyardConfig(configPath: string): Promise<void> {

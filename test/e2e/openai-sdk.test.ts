@@ -280,6 +280,12 @@ describe('fallback chains', () => {
     const message = (error as Error).message;
     expect(message).toContain('broken: upstream_server_error (500)');
     expect(message).toContain('limited: upstream_rate_limited (429)');
+    // The same list, machine-readable, in the error body.
+    const body = (error as InstanceType<typeof OpenAI.APIError>).error as { attempts?: unknown };
+    expect(body.attempts).toEqual([
+      expect.objectContaining({ target: 'broken', code: 'upstream_server_error', status: 500 }),
+      expect.objectContaining({ target: 'limited', code: 'upstream_rate_limited', status: 429 }),
+    ]);
   });
 });
 
