@@ -172,4 +172,45 @@ routes: [{ name: default, targets: [hang] }]
       }
     });
   }
+
+  it('aborts every attempt in flight: both calls of a hedged request', async () => {
+    const port = (upstream.address() as AddressInfo).port;
+    const model = `{ provider: silent, context_window: 8000, max_output_tokens: 100, pricing: { input_per_million: 1, output_per_million: 1 } }`;
+    const config = await loadConfigText(
+      `server: { log_level: silent }
+providers:
+  silent: { type: openai-compatible, base_url: "http://127.0.0.1:${port}/v1" }
+models:
+  first: ${model}
+  second: ${model}
+routes: [{ name: default, targets: [first, second], hedge: { after_ms: 20 } }]
+`,
+      { env: {} },
+    );
+    const gateway = await createGateway(config, pino({ level: 'silent' }));
+    const { port: gatewayPort } = await gateway.listen(0, '127.0.0.1');
+    try {
+      const before = upstreamClosed.length;
+      const clientRequest = httpRequest({
+        host: '127.0.0.1',
+        port: gatewayPort,
+        method: 'POST',
+        path: '/v1/chat/completions',
+        headers: { 'content-type': 'application/json' },
+      });
+      clientRequest.on('error', () => undefined);
+      clientRequest.end(JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] }));
+      const deadline = performance.now() + 2_000;
+      while (upstreamClosed.length < before + 2 && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(upstreamClosed.length).toBe(before + 2);
+      const abortedAt = performance.now();
+      clientRequest.destroy();
+      await Promise.all(upstreamClosed.slice(before));
+      expect(performance.now() - abortedAt).toBeLessThan(1000);
+    } finally {
+      await gateway.close();
+    }
+  });
 });
