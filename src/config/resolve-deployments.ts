@@ -47,7 +47,9 @@ export async function resolveDeployments(
     }
     const upstream = entry.upstream ?? document.upstream ?? primary.id;
     const asModel: ModelDocument = { ...document, provider: entry.provider, upstream, deployments: [] };
-    const model = await resolveModel(primary.id, asModel, provider, providerDocument, issues);
+    // An upstream the deployment's provider does not know is the deployment's mistake, reported there.
+    const reportAt = entry.upstream === undefined ? ['models', primary.id] : path;
+    const model = await resolveModel(primary.id, asModel, provider, providerDocument, issues, reportAt);
     if (model === undefined) continue;
     const resolved = deployment(model, entry);
     if (deployments.some((existing) => existing.id === resolved.id)) {

@@ -20,8 +20,9 @@ export async function resolveModel(
   provider: ResolvedProvider,
   providerDocument: ProviderDocument,
   issues: PendingIssue[],
+  /** Where problems of the provider-specific fields are reported (a deployment's own entry). */
+  path: readonly (string | number)[] = ['models', id],
 ): Promise<ResolvedModel | undefined> {
-  const path = ['models', id];
   const upstreamModel = document.upstream ?? id;
   const simProfile = provider.sim?.profiles[upstreamModel];
   if (provider.sim !== undefined && simProfile === undefined) {

@@ -110,6 +110,7 @@ export function runTargets<T>(settings: RunSettings<T>): Promise<LaneWin<T>> {
     for (let attemptsOnTarget = 1; ;) {
       if (laneSignal.aborted) throw toGatewayError(laneSignal.reason);
       const startedAtMs = performance.now();
+      const approachedBefore = tried.size;
       let lease: DeploymentLease | undefined;
       let record = -1;
       try {
@@ -119,7 +120,6 @@ export function runTargets<T>(settings: RunSettings<T>): Promise<LaneWin<T>> {
           priority: settings.priority,
           signal: laneSignal,
         });
-        tried.add(lease.deployment.id);
         const served = lease.deployment.model;
         record = log.begin({
           target: model.id,
@@ -148,8 +148,15 @@ export function runTargets<T>(settings: RunSettings<T>): Promise<LaneWin<T>> {
         const error = toGatewayError(thrown);
         const cancelled = laneSignal.aborted && laneSignal.reason === LOST_THE_RACE;
         if (record < 0) {
-          const deployment = error.details.provider === undefined ? '' : `${error.details.provider}/`;
-          record = log.begin({ target: model.id, provider: model.provider, deployment, startedAtMs });
+          // Turned away before the call: by a deployment's gate (the one it approached last), or because
+          // no deployment could take it (open circuits, spent rpm/tpm).
+          const approached = tried.size > approachedBefore ? [...tried].at(-1) : undefined;
+          record = log.begin({
+            target: model.id,
+            provider: approached?.slice(0, approached.indexOf('/')) ?? model.provider,
+            deployment: approached ?? '',
+            startedAtMs,
+          });
         }
         log.update(record, {
           outcome: cancelled ? 'cancelled' : error.code,
@@ -167,8 +174,10 @@ export function runTargets<T>(settings: RunSettings<T>): Promise<LaneWin<T>> {
           durationMs: performance.now() - startedAtMs,
         });
         if (laneSignal.aborted) throw new LaneEnd(error, 'stop');
-        // Another deployment of the same model is tried at once: its failure was its own.
-        if (DEPLOYMENT_FAULTS.has(error.code) && pool.hasUntried(model, tried)) continue;
+        // Another deployment of the same model is tried at once: its failure was its own. (When no
+        // deployment could even be approached, none will be on an immediate second look.)
+        const approachedOne = tried.size > approachedBefore;
+        if (approachedOne && DEPLOYMENT_FAULTS.has(error.code) && pool.hasUntried(model, tried)) continue;
         const verdict = decideRetry(
           error,
           { attemptsOnTarget, retriesUsed, hasNextTarget: targetIndex < lastIndex },

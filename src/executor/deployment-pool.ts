@@ -38,8 +38,11 @@ export interface DeploymentLease {
 }
 
 export interface LeaseRequest {
-  /** Deployments this request already tried on this model. */
-  readonly tried: ReadonlySet<string>;
+  /**
+   * Deployments this request already approached on this model; `acquire` adds the one it picks, even
+   * when its gate then turns the request away, so the next acquire looks elsewhere.
+   */
+  readonly tried: Set<string>;
   /** Estimated tokens of the call, for tpm capacity; asked only of models that have a tpm limit. */
   readonly estimateTokens: () => number;
   readonly priority: PriorityClass;
@@ -124,6 +127,7 @@ export function createDeploymentPool(options: PoolOptions): DeploymentPool {
         else refused.add(id);
       }
       const deployment = chosen;
+      request.tried.add(deployment.id);
       const adapter = adapterOf(deployment);
       let permit: Permit | undefined;
       const gate = pool.gates.get(deployment.id);
