@@ -35,6 +35,8 @@ export interface ExecutionContext {
   readonly fieldName: (feature: RequestFeature) => string;
   /** Place in the queue of a throttled gate (default normal). */
   readonly priority?: PriorityClass;
+  /** Where the attempts are recorded; the caller's own log keeps them even when the request fails. */
+  readonly attempts?: AttemptLog;
 }
 
 interface Served {
@@ -228,7 +230,7 @@ export function createExecutor(
 
   return {
     async generate(plan, request, context) {
-      const log = new AttemptLog();
+      const log = context.attempts ?? new AttemptLog();
       const win = await runTargets(
         settingsFor(
           plan,
@@ -261,7 +263,7 @@ export function createExecutor(
     },
 
     async stream(plan, request, context) {
-      const log = new AttemptLog();
+      const log = context.attempts ?? new AttemptLog();
       const win = await runTargets(
         settingsFor(
           plan,

@@ -14,7 +14,7 @@ import type { ClientProtocol } from '../protocol/client-protocol.ts';
 import { routingHeaders } from '../response-headers.ts';
 import { createSseWriter } from '../sse-writer.ts';
 import type { ResolvedModel } from '../../core/model.ts';
-import type { AttemptRecord } from '../../executor/attempt.ts';
+import { AttemptLog, type AttemptRecord } from '../../executor/attempt.ts';
 import type { PriorityClass } from '../../executor/gate.ts';
 import type { RequestRecord } from '../../telemetry/request-store.ts';
 
@@ -28,12 +28,16 @@ export function chatHandler(services: GatewayServices, protocol: ClientProtocol)
     if (plan.complete !== undefined) plan = await plan.complete();
     record.decision = plan.decision;
     const deadlineMs = requestedDeadlineMs(request.headers) ?? plan.deadlineMs;
+    // Recorded as they happen, so a request that fails everywhere still shows every attempt.
+    const attempts = new AttemptLog();
+    record.attempts = attempts.records;
     const context: ExecutionContext = {
       requestId: request.id,
       signal: withDeadline(abortOnClientClose(reply.raw), deadlineMs, reply.raw),
       clientHeaders: request.headers,
       fieldName: protocol.fieldName,
       priority: priorityClass(signals.get('priority')),
+      attempts,
     };
 
     if (!chat.stream) {
