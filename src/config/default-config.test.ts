@@ -38,6 +38,7 @@ describe('the built-in default config', () => {
       firstTokenMs: undefined,
       commit: { mode: 'first-token', bufferChars: 32_768, resume: 'off' },
       hedge: undefined,
+      logBodies: false,
     });
     expect([...config.routes.keys()]).toEqual(['default', 'fast', 'strong', 'long']);
     expect(config.inactiveProviders.map((provider) => provider.name)).toEqual([

@@ -108,6 +108,23 @@ export const RESILIENCE_DEFAULTS = {
   gate: { maxQueue: 64, queueTimeoutMs: 10_000 },
 } as const;
 
+export const TELEMETRY_DEFAULTS = {
+  requestLog: {
+    // Embedded and durable with nothing to run; PostgreSQL when replicas share one log.
+    store: 'sqlite',
+    // The one default read from the environment: containers point it at a volume, tests at `:memory:`.
+    path: process.env.SWITCHYARD_REQUEST_LOG_PATH ?? 'switchyard-requests.sqlite',
+    // A week answers "what happened last Tuesday" and keeps a busy SQLite file to a few GB.
+    retentionHours: 168,
+    // Ten seconds of 1,000 req/s waiting out a slow disk before rows are dropped (and counted).
+    queueSize: 10_000,
+    // Large enough that one transaction carries a burst; small enough to write in a few ms.
+    batchSize: 500,
+    // A row reaches the store within a quarter second.
+    flushMs: 250,
+  },
+} as const;
+
 export const MODEL_DEFAULTS = {
   // Output cap when neither config nor catalog gives one: what most servers allow without asking.
   maxOutputTokens: 4096,

@@ -81,6 +81,7 @@ describe('a valid config', () => {
       firstTokenMs: undefined,
       commit: { mode: 'first-token', bufferChars: 32_768, resume: 'off' },
       hedge: undefined,
+      logBodies: false,
     });
     expect(config.defaultRoute).toBe('main');
     expect(config.inactiveProviders).toEqual([]);

@@ -86,6 +86,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
         retry: resolveRetry(route.retry ?? document.retry),
         deadlineMs: route.deadline_ms ?? document.deadline_ms,
         firstTokenMs: route.first_token_ms,
+        logBodies: route.log_bodies ?? document.request_log.bodies,
         commit: { mode: route.commit, bufferChars: route.commit_buffer_chars, resume: route.resume },
         hedge:
           route.hedge === undefined
@@ -129,6 +130,18 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
         windowMs: document.circuit_breaker.window_ms,
         openMs: document.circuit_breaker.open_ms,
       },
+      requestLog: {
+        store: document.request_log.store,
+        path: document.request_log.path,
+        url: document.request_log.url,
+        retentionHours: document.request_log.retention_hours,
+        queueSize: document.request_log.queue_size,
+        batchSize: document.request_log.batch_size,
+        flushMs: document.request_log.flush_ms,
+        bodies: document.request_log.bodies,
+        redact: document.request_log.redact,
+      },
+      metricsEnabled: document.metrics.enabled,
       tenantTags: new Map(
         Object.entries(document.tenants).map(([name, tenant]) => [name, tenant.require_tags]),
       ),
@@ -224,6 +237,9 @@ function checkReferences({
         message: `strategy "single" takes exactly one target, got ${route.targets.length}`,
       });
     }
+  }
+  if (document.request_log.store === 'postgres' && document.request_log.url === undefined) {
+    issues.push({ path: ['request_log', 'url'], message: 'required with store: postgres' });
   }
   if (document.default_route !== undefined && !firstIndexOfRoute.has(document.default_route)) {
     issues.push({

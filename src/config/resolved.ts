@@ -81,6 +81,8 @@ export interface ResolvedRoute {
   readonly commit: CommitSettings;
   /** Start the next target while the first is still silent (undefined: never). */
   readonly hedge: HedgeSettings | undefined;
+  /** Store this route's prompts and completions in the request log. */
+  readonly logBodies: boolean;
   /** What happens to a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
   /** The compiled `match` rule; undefined for routes reached only by name or as the default. */
@@ -151,6 +153,21 @@ export interface ServerSettings {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
+export interface RequestLogSettings {
+  readonly store: 'sqlite' | 'postgres' | 'memory' | 'off';
+  readonly path: string;
+  /** `postgres` only (required there). */
+  readonly url: string | undefined;
+  readonly retentionHours: number;
+  readonly queueSize: number;
+  readonly batchSize: number;
+  readonly flushMs: number;
+  /** Store prompts and completions, for routes that do not say (and models named directly). */
+  readonly bodies: boolean;
+  /** Extra redaction patterns (sources) for stored bodies. */
+  readonly redact: readonly string[];
+}
+
 export interface ResolvedConfig {
   /** Short content hash of the source config, recorded with every request. */
   readonly version: string;
@@ -168,6 +185,9 @@ export interface ResolvedConfig {
   /** The deadline for requests naming a model directly, and the default of every route. */
   readonly deadlineMs: number;
   readonly circuitBreaker: BreakerSettings;
+  readonly requestLog: RequestLogSettings;
+  /** Serve GET /metrics. */
+  readonly metricsEnabled: boolean;
   /** Tenant name → tags every target serving that tenant must carry. */
   readonly tenantTags: ReadonlyMap<string, readonly string[]>;
   /** Providers switched off because an environment variable they require is unset (for the log). */

@@ -6,6 +6,7 @@
  */
 
 import { z } from 'zod';
+import { metricsSchema, requestLogSchema } from './schema-telemetry.ts';
 import { PROVIDER_DEFAULTS, RESILIENCE_DEFAULTS, ROUTING_DEFAULTS, SERVER_DEFAULTS } from './defaults.ts';
 
 const positiveInt = z.number().int().positive();
@@ -339,6 +340,12 @@ const routeSchema = z.strictObject({
   first_token_ms: milliseconds
     .optional()
     .describe('Streams: a target that sends no first token within this many ms is abandoned for the next.'),
+  log_bodies: z
+    .boolean()
+    .optional()
+    .describe(
+      'Store prompts and completions of this route in the request log (default: request_log.bodies).',
+    ),
   commit: z
     .enum(['first-token', 'buffer'])
     .default(RESILIENCE_DEFAULTS.commit)
@@ -398,6 +405,8 @@ export const configDocumentSchema = z
       .describe(
         'Per deployment (model on its provider): stop calling one that keeps failing, probe it later.',
       ),
+    request_log: requestLogSchema,
+    metrics: metricsSchema,
     deadline_ms: milliseconds
       .default(ROUTING_DEFAULTS.deadlineMs)
       .describe(

@@ -112,6 +112,7 @@ export function createPlanner(config: ResolvedConfig, services: PlannerServices 
         firstTokenMs: undefined,
         commit: DIRECT_COMMIT,
         hedge: undefined,
+        logBodies: config.requestLog.bodies,
       },
       targets: [model],
     });
