@@ -15,7 +15,7 @@ import { createHttpTransport } from './providers/transport/http-transport.ts';
 import { createSignalRegistry } from './features/signals/index.ts';
 import type { SummarizeCall } from './routing/overflow.ts';
 import { createPlanner, DIRECT_COMMIT, type ExecutionPlan } from './routing/plan.ts';
-import { createRequestStore } from './telemetry/request-store.ts';
+import { createObservability } from './telemetry/observability.ts';
 import { createHttpServer, type GatewayHttpServer } from './server/http-server.ts';
 
 export interface Gateway {
@@ -47,12 +47,24 @@ export async function createGateway(
     now: options.now,
   });
   const planner = createPlanner(config, { summarize: summarizeThrough(executor) });
+  const observability = await createObservability(config, logger, {
+    breakers,
+    gates: () => executor.gates(),
+  });
   const server = createHttpServer({
     config,
     signals,
     breakers,
     planner,
-    requests: createRequestStore(config.server.requestRecords),
+    recent: observability.recent,
+    requestLog: observability.requestLog,
+    metrics: observability.metrics,
+    tracking: {
+      telemetry: observability.telemetry,
+      recent: observability.recent,
+      configVersion: config.version,
+      redact: observability.redact,
+    },
     executor,
     adapters,
     logger,
@@ -70,7 +82,9 @@ export async function createGateway(
     },
     async close() {
       accepting = false;
+      // In-flight requests finish first (server.close waits for them), then their rows are written.
       await server.close();
+      await observability.close();
       await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
       await transport.close();
     },
@@ -106,6 +120,7 @@ function summarizeThrough(executor: Executor): SummarizeCall {
       firstTokenMs: undefined,
       commit: DIRECT_COMMIT,
       hedge: undefined,
+      logBodies: false,
       request,
       decision: {
         requested: model.id,

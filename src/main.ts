@@ -26,6 +26,10 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
     run: async (args) => (await import('./cli/explain.ts')).runExplainCommand(args),
     summary: 'show where a request would be routed, and why, without calling a model',
   },
+  stats: {
+    run: async (args) => (await import('./cli/stats.ts')).runStatsCommand(args),
+    summary: 'print request stats (latency and TTFT percentiles, errors, cost) from a running gateway',
+  },
   schema: {
     run: async (args) => (await import('./cli/schema.ts')).runSchemaCommand(args),
     summary: 'print the JSON Schema of the config file, for editors',

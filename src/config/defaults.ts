@@ -112,8 +112,8 @@ export const TELEMETRY_DEFAULTS = {
   requestLog: {
     // Embedded and durable with nothing to run; PostgreSQL when replicas share one log.
     store: 'sqlite',
-    // The one default read from the environment: containers point it at a volume, tests at `:memory:`.
-    path: process.env.SWITCHYARD_REQUEST_LOG_PATH ?? 'switchyard-requests.sqlite',
+    // In the working directory, unless SWITCHYARD_REQUEST_LOG_PATH says otherwise (requestLogPath).
+    path: 'switchyard-requests.sqlite',
     // A week answers "what happened last Tuesday" and keeps a busy SQLite file to a few GB.
     retentionHours: 168,
     // Ten seconds of 1,000 req/s waiting out a slow disk before rows are dropped (and counted).
@@ -124,6 +124,14 @@ export const TELEMETRY_DEFAULTS = {
     flushMs: 250,
   },
 } as const;
+
+/**
+ * The one default read from the environment, at resolution (never in the JSON Schema): containers point
+ * the SQLite file at a volume, tests at `:memory:`.
+ */
+export function defaultRequestLogPath(environment: NodeJS.ProcessEnv = process.env): string {
+  return environment.SWITCHYARD_REQUEST_LOG_PATH ?? TELEMETRY_DEFAULTS.requestLog.path;
+}
 
 export const MODEL_DEFAULTS = {
   // Output cap when neither config nor catalog gives one: what most servers allow without asking.

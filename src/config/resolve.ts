@@ -4,6 +4,7 @@
  */
 
 import type { ResolvedModel } from '../core/model.ts';
+import { defaultRequestLogPath } from './defaults.ts';
 import { knownList, type PendingIssue } from './issues.ts';
 import type { RetrySettings } from '../executor/retry-policy.ts';
 import type { SignalCatalog } from '../features/signal-types.ts';
@@ -132,7 +133,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
       },
       requestLog: {
         store: document.request_log.store,
-        path: document.request_log.path,
+        path: document.request_log.path ?? defaultRequestLogPath(),
         url: document.request_log.url,
         retentionHours: document.request_log.retention_hours,
         queueSize: document.request_log.queue_size,

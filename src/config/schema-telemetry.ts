@@ -23,7 +23,7 @@ export const requestLogSchema = z
     path: z
       .string()
       .min(1)
-      .default(TELEMETRY_DEFAULTS.requestLog.path)
+      .optional()
       .describe(
         '`sqlite`: the database file (`:memory:` keeps it in the process). Default: $SWITCHYARD_REQUEST_LOG_PATH, else switchyard-requests.sqlite in the working directory.',
       ),

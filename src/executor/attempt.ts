@@ -26,7 +26,19 @@ export interface AttemptRecord {
   /** Reported by the upstream, or estimated from the output seen when it reported none. */
   readonly usage: Usage | undefined;
   readonly costUsd: number | undefined;
+  /** Time spent getting the deployment: the throttled gate's queue, mostly. Part of `durationMs`. */
+  readonly queueMs: number;
+  /** Request features removed to fit this deployment (lenient routes). */
+  readonly dropped: readonly string[];
 }
+
+/** Told when an attempt starts and, once, when it ends (its outcome leaves `pending`). */
+export interface AttemptListener {
+  started(record: AttemptRecord): void;
+  ended(record: AttemptRecord): void;
+}
+
+const NOTHING: readonly string[] = Object.freeze([]);
 
 /**
  * A request's attempts in the order they started. Hedged attempts run at once, and a stream's attempt
@@ -35,9 +47,14 @@ export interface AttemptRecord {
  */
 export class AttemptLog {
   readonly records: AttemptRecord[] = [];
+  readonly #listener: AttemptListener | undefined;
+
+  constructor(listener?: AttemptListener) {
+    this.#listener = listener;
+  }
 
   begin(fields: Pick<AttemptRecord, 'target' | 'provider' | 'deployment' | 'startedAtMs'>): number {
-    this.records.push({
+    const record: AttemptRecord = {
       ...fields,
       durationMs: 0,
       outcome: 'pending',
@@ -46,17 +63,23 @@ export class AttemptLog {
       firstTokenMs: undefined,
       usage: undefined,
       costUsd: undefined,
-    });
+      queueMs: performance.now() - fields.startedAtMs,
+      dropped: NOTHING,
+    };
+    this.records.push(record);
+    this.#listener?.started(record);
     return this.records.length - 1;
   }
 
   update(index: number, fields: Partial<Omit<AttemptRecord, 'startedAtMs'>>): void {
     const record = this.records[index];
     if (record === undefined) return;
-    this.records[index] = {
+    const next: AttemptRecord = {
       ...record,
       durationMs: performance.now() - record.startedAtMs,
       ...fields,
     };
+    this.records[index] = next;
+    if (record.outcome === 'pending' && next.outcome !== 'pending') this.#listener?.ended(next);
   }
 }

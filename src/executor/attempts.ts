@@ -135,6 +135,7 @@ export function runTargets<T>(settings: RunSettings<T>): Promise<LaneWin<T>> {
           if (plan.onUnsupported === 'strict') throw unsupportedError(losses, served, settings.fieldName);
           fitted = dropFeatures(fitted, losses);
           dropped = losses;
+          log.update(record, { dropped });
         }
         const value = await settings.attempt({
           lease,

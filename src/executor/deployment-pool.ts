@@ -55,6 +55,14 @@ export interface DeploymentPool {
   hasUntried(model: ResolvedModel, tried: ReadonlySet<string>): boolean;
   /** A quantile of the model's observed time to first token (undefined until enough samples). */
   firstTokenQuantile(modelId: string, quantile: number): number | undefined;
+  /** Every throttled gate in use, for metrics. */
+  gates(): readonly GateLoad[];
+}
+
+export interface GateLoad {
+  readonly deployment: string;
+  readonly inFlight: number;
+  readonly queued: number;
 }
 
 interface ModelPool {
@@ -177,6 +185,15 @@ export function createDeploymentPool(options: PoolOptions): DeploymentPool {
     },
     firstTokenQuantile(modelId, quantile) {
       return pools.get(modelId)?.firstToken.quantile(quantile);
+    },
+    gates() {
+      const loads: GateLoad[] = [];
+      for (const pool of pools.values()) {
+        for (const [deployment, gate] of pool.gates) {
+          loads.push({ deployment, inFlight: gate.inFlight, queued: gate.queued });
+        }
+      }
+      return loads;
     },
   };
 }

@@ -104,6 +104,7 @@ function plan(targets: ResolvedModel[], overrides: Partial<ExecutionPlan> = {}):
     firstTokenMs: undefined,
     commit: DIRECT_COMMIT,
     hedge: undefined,
+    logBodies: false,
     request,
     decision: {
       requested: 'auto',

@@ -19,7 +19,7 @@ import { runTargets, type Attempt, type RunSettings } from './attempts.ts';
 import { createCircuitBreakers, type CircuitBreakers } from './circuit-breaker.ts';
 import { CommittedStream } from './committed-stream.ts';
 import { costUsd } from './cost.ts';
-import { createDeploymentPool, type DeploymentLease } from './deployment-pool.ts';
+import { createDeploymentPool, type DeploymentLease, type GateLoad } from './deployment-pool.ts';
 import { estimateUsage } from './estimate-usage.ts';
 import type { PriorityClass } from './gate.ts';
 import type { RequestFeature } from './request-fit.ts';
@@ -60,6 +60,8 @@ export interface StreamOutcome extends Served {
 export interface Executor {
   generate(plan: ExecutionPlan, request: ChatRequest, context: ExecutionContext): Promise<GenerateOutcome>;
   stream(plan: ExecutionPlan, request: ChatRequest, context: ExecutionContext): Promise<StreamOutcome>;
+  /** Load of every throttled gate in use (metrics). */
+  gates(): readonly GateLoad[];
 }
 
 export interface ExecutorOptions {
@@ -229,6 +231,7 @@ export function createExecutor(
   };
 
   return {
+    gates: () => pool.gates(),
     async generate(plan, request, context) {
       const log = context.attempts ?? new AttemptLog();
       const win = await runTargets(

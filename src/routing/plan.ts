@@ -39,6 +39,8 @@ export interface ExecutionPlan {
   readonly commit: CommitSettings;
   /** Start the next target while the first is still silent. */
   readonly hedge: HedgeSettings | undefined;
+  /** Store the prompt and completion in the request log. */
+  readonly logBodies: boolean;
   readonly decision: RoutingDecision;
   /** The request to send: the client's, or the trimmed one when the route fitted it to a window. */
   readonly request: ChatRequest;
@@ -233,6 +235,7 @@ function finishPlan(
     firstTokenMs: route.firstTokenMs,
     commit: route.commit,
     hedge: route.hedge,
+    logBodies: route.logBodies,
     decision: {
       requested: request.model,
       route: route.name,

@@ -14,6 +14,7 @@ import { chatHandler } from './routes/chat.ts';
 import { healthHandler, readinessHandler } from './routes/health.ts';
 import { explainHandler, requestRecordHandler } from './routes/requests.ts';
 import { modelsHandler } from './routes/models.ts';
+import { queryStats } from '../telemetry/stats.ts';
 import { GatewayError } from '../core/errors.ts';
 
 export type GatewayHttpServer = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>;
@@ -41,8 +42,17 @@ export function createHttpServer(services: GatewayServices): GatewayHttpServer {
   server.post('/v1/messages', chatHandler(services, ANTHROPIC_PROTOCOL));
   server.get('/v1/models', modelsHandler(services.config));
   server.get('/v1/requests/:id', requestRecordHandler(services));
+  server.get('/v1/stats', async (request) =>
+    queryStats(services.requestLog, request.query as Record<string, unknown>, Date.now()),
+  );
   server.post('/v1/route/explain', explainHandler(services));
   server.get('/admin/circuits', async () => ({ circuits: services.breakers.snapshot() }));
+  const metrics = services.metrics;
+  if (metrics !== undefined) {
+    server.get('/metrics', async (_request, reply) =>
+      reply.header('content-type', metrics.contentType).send(await metrics.render()),
+    );
+  }
   server.get('/healthz', healthHandler);
   server.get('/readyz', readinessHandler(services));
 
@@ -69,8 +79,6 @@ export function createHttpServer(services: GatewayServices): GatewayHttpServer {
     if (spec.logLevel === 'error') services.logger.error(logFields, 'request failed');
     else if (spec.logLevel === 'warn') services.logger.warn(logFields, 'request failed');
     else services.logger.debug(logFields, 'request rejected');
-    const record = services.requests.get(request.id);
-    if (record !== undefined) record.error = { code: error.code, message: error.message };
     void reply.header(REQUEST_ID_HEADER, request.id);
     if (error.details.retryAfterMs !== undefined)
       void reply.header('retry-after', String(Math.ceil(error.details.retryAfterMs / 1000)));

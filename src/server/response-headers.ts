@@ -4,6 +4,8 @@ import type { RequestFeature } from '../executor/request-fit.ts';
 import type { ExecutionPlan } from '../routing/plan.ts';
 
 export const REQUEST_ID_HEADER = 'x-switchyard-request-id';
+/** Milliseconds the gateway itself added (total minus the time inside upstream calls, queues, waits). */
+export const OVERHEAD_HEADER = 'x-switchyard-overhead-ms';
 /** Request features a lenient route removed to fit the serving model (canonical feature names). */
 export const DROPPED_HEADER = 'x-switchyard-dropped-params';
 

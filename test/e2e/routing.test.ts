@@ -110,7 +110,7 @@ async function send(
 }
 
 interface RecordJson {
-  readonly served: string;
+  readonly servedModel: string | null;
   readonly attempts: readonly unknown[];
   readonly decision: {
     readonly route: string;
@@ -191,7 +191,7 @@ describe('rule-based routing', () => {
       expect.objectContaining({ target: 'small-window', filter: 'context_window' }),
     ]);
     expect(record.decision.targets).toEqual(['lite']);
-    expect(record.served).toBe('lite');
+    expect(record.servedModel).toBe('lite');
   });
 
   it('names the constraint when filters leave nothing', async () => {

@@ -130,7 +130,10 @@ export async function startFaultStack(options: {
       ...parsed,
       elapsedMs,
       attempts: record.attempts,
-      recordError: record.error,
+      recordError:
+        record.outcome === undefined || record.outcome === 'ok'
+          ? undefined
+          : { code: record.outcome, message: record.errorMessage ?? '' },
       ...gapsOf(record.attempts),
       perTarget: countPerTarget(record.attempts),
       errorPerTarget: countPerTarget(parsed.error?.attempts ?? []),

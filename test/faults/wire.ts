@@ -20,9 +20,11 @@ export interface RecordedAttempt {
 
 /** The request record as `GET /v1/requests/{id}` returns it (the fields the suite reads). */
 export interface RequestRecordJson {
-  readonly served?: string;
+  readonly servedModel?: string | null;
   readonly attempts: readonly RecordedAttempt[];
-  readonly error?: { readonly code: string; readonly message: string };
+  /** `ok` or the error code the client received. */
+  readonly outcome?: string;
+  readonly errorMessage?: string | null;
 }
 
 /** One failed attempt as an aggregate error lists it to the client. */
@@ -76,7 +78,8 @@ export interface Exchange {
   readonly elapsedMs: number;
   /** From the request record. */
   readonly attempts: readonly RecordedAttempt[];
-  readonly recordError: RequestRecordJson['error'];
+  /** The error the request record keeps, when the request failed. */
+  readonly recordError: { readonly code: string; readonly message: string } | undefined;
   /** Start of attempt i+1 minus start of attempt i. */
   readonly startGapsMs: readonly number[];
   /** Start of attempt i+1 minus end of attempt i (the wait between them). */

@@ -1,6 +1,6 @@
 /**
- * The "why" endpoints: `GET /v1/requests/{id}` returns a recent request's record (its routing decision,
- * attempts and outcome); `POST /v1/route/explain` routes an OpenAI chat-completions body without calling
+ * The "why" endpoints: `GET /v1/requests/{id}` returns a request's record — in flight, its decision and
+ * attempts so far; finished, its request-log row (decision, attempts, tokens, cost, latency, outcome); `POST /v1/route/explain` routes an OpenAI chat-completions body without calling
  * any model and returns the decision.
  */
 
@@ -14,15 +14,18 @@ export function requestRecordHandler(services: GatewayServices) {
   return async function getRequestRecord(
     request: FastifyRequest<{ Params: { id: string } }>,
   ): Promise<unknown> {
-    const record = services.requests.get(request.params.id);
-    if (record === undefined) {
-      throw new GatewayError(
-        'request_not_found',
-        `No record of request '${request.params.id}': it is unknown or older than the last ${services.requests.size} requests kept.`,
-        { param: 'id' },
-      );
-    }
-    return record;
+    const id = request.params.id;
+    const recent = services.recent.get(id);
+    if (recent !== undefined) return recent;
+    const stored = await services.requestLog?.get(id);
+    if (stored !== undefined) return { ...stored, state: 'complete' };
+    const kept =
+      services.requestLog === undefined
+        ? `older than the last ${services.recent.capacity} requests kept in memory (request_log is off)`
+        : 'not in the request log (or past its retention)';
+    throw new GatewayError('request_not_found', `No record of request '${id}': it is unknown or ${kept}.`, {
+      param: 'id',
+    });
   };
 }
 
