@@ -83,13 +83,23 @@ export async function createGateway(
     async close() {
       accepting = false;
       // In-flight requests finish first (server.close waits for them), then their rows are written.
-      await server.close();
+      // A keep-alive connection whose request just finished would hold the close open until its idle
+      // timeout (72 s): close connections as soon as they go idle.
+      const closeIdle = setInterval(() => server.server.closeIdleConnections(), CLOSE_IDLE_EVERY_MS);
+      try {
+        await server.close();
+      } finally {
+        clearInterval(closeIdle);
+      }
       await observability.close();
       await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
       await transport.close();
     },
   };
 }
+
+/** How often a closing gateway closes connections that finished their last request. */
+const CLOSE_IDLE_EVERY_MS = 50;
 
 /** A summary is worth one retry after a transient failure: the request it serves is waiting. */
 const SUMMARY_RETRY = { attempts: 2, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 2_000, budget: 1 };

@@ -7,6 +7,7 @@
 
 import type { ResolvedProvider } from '../config/resolved.ts';
 import { GatewayError } from '../core/errors.ts';
+import { scrubCredentials } from '../core/secrets.ts';
 import type { ModelCapabilities, ResolvedModel } from '../core/model.ts';
 import type { ChatRequest } from '../core/request.ts';
 import type { ChatResponse, StreamBatch } from '../core/response.ts';
@@ -61,6 +62,7 @@ export function createHttpAdapter<Context extends StreamDecodeContext>(
 ): ProviderAdapter {
   // Everything that does not depend on the call is computed once here, off the request path.
   const baseHeaders = staticHeaders(provider);
+  const secrets = provider.apiKey === undefined ? [] : [provider.apiKey];
   const capabilitiesByModel = new WeakMap<ResolvedModel, ModelCapabilities>();
 
   /** Sends the request; resolves with a 2xx response, rejects with the mapped upstream error otherwise. */
@@ -89,7 +91,8 @@ export function createHttpAdapter<Context extends StreamDecodeContext>(
     if (response.status >= 200 && response.status < 300) return response;
     // The error body explains the status; if it cannot be read, the status alone still classifies it.
     const bodyText = await response.text().catch(() => '');
-    throw wire.mapHttpError(response.status, response.headers, bodyText, context);
+    // Some upstreams quote the credential they were sent; it must not reach the client or the logs.
+    throw wire.mapHttpError(response.status, response.headers, scrubCredentials(bodyText, secrets), context);
   }
 
   async function jsonInsteadOfStream(response: InboundResponse, context: Context): Promise<GatewayError> {

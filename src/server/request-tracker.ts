@@ -121,6 +121,9 @@ export class RequestTracker {
     const chat = this.#chat;
     const served = result.served;
     const logBodies = plan?.logBodies === true && chat !== undefined;
+    // A stream that failed after commit reported no usage; its attempt holds the estimate it was billed.
+    const usage =
+      result.usage ?? records.findLast((attempt) => attempt.target === served?.id && attempt.usage)?.usage;
     const row: RequestLogRow = {
       id: this.#id,
       receivedAt: this.#receivedAt,
@@ -138,9 +141,9 @@ export class RequestTracker {
       tags: chat?.metadata ?? {},
       fallback: served !== undefined && plan !== undefined && plan.targets[0]?.id !== served.id,
       retries: Math.max(0, records.length - 1),
-      inputTokens: result.usage?.inputTokens ?? null,
-      outputTokens: result.usage?.outputTokens ?? null,
-      cachedInputTokens: result.usage?.cachedInputTokens ?? null,
+      inputTokens: usage?.inputTokens ?? null,
+      outputTokens: usage?.outputTokens ?? null,
+      cachedInputTokens: usage?.cachedInputTokens ?? null,
       costUsd: records.reduce((sum, attempt) => sum + (attempt.costUsd ?? 0), 0),
       latency: this.#latency(records, now),
       decision: plan?.decision ?? null,

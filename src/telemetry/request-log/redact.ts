@@ -4,26 +4,13 @@
  * are gateway-made and carry no client text beyond the tags.
  */
 
-export const REDACTED = '[redacted]';
+import { CREDENTIAL_PATTERNS, REDACTED } from '../../core/secrets.ts';
 
-/** Characters that may continue a token: a match must not start in the middle of one (`task-…`). */
-const NOT_AFTER_TOKEN = String.raw`(?<![A-Za-z0-9_-])`;
+export { REDACTED } from '../../core/secrets.ts';
 
-/**
- * Built-in patterns. Each is anchored at a token boundary so a long run of letters is scanned once, not
- * once per start position (the difference between linear and quadratic time on a large prompt).
- */
+/** Always redacted in stored bodies: credentials (core/secrets.ts) and e-mail addresses. */
 const BUILT_IN: readonly RegExp[] = [
-  // OpenAI (`sk-…`, `sk-proj-…`) and Anthropic (`sk-ant-api03-…`) keys.
-  new RegExp(`${NOT_AFTER_TOKEN}sk-(?:ant-)?[A-Za-z0-9_-]{16,}`, 'g'),
-  // Google API keys.
-  new RegExp(`${NOT_AFTER_TOKEN}AIza[A-Za-z0-9_-]{35}`, 'g'),
-  // GitHub tokens and AWS access key ids: cheap to catch, expensive to leak.
-  new RegExp(`${NOT_AFTER_TOKEN}gh[pousr]_[A-Za-z0-9]{36,}`, 'g'),
-  new RegExp(`${NOT_AFTER_TOKEN}(?:AKIA|ASIA)[0-9A-Z]{16}(?![0-9A-Z])`, 'g'),
-  // Bearer credentials: the scheme stays so the text still reads as what it was.
-  /(?<=\bBearer\s+)[A-Za-z0-9._~+/-]+=*/gi,
-  // Emails.
+  ...CREDENTIAL_PATTERNS,
   /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g,
 ];
 
