@@ -3,7 +3,7 @@
 import type { RequestLogSettings } from '../../config/resolved.ts';
 import { createMemoryStore } from './memory-store.ts';
 import { createPostgresStore } from './postgres-store.ts';
-import { createSqliteStore } from './sqlite-store.ts';
+import { createSqliteWorkerStore } from './sqlite-worker-store.ts';
 import type { RequestLogStore } from './store.ts';
 
 /**
@@ -22,7 +22,7 @@ export async function openRequestLogStore(
       store = createMemoryStore(memoryCapacity);
       break;
     case 'sqlite':
-      store = createSqliteStore(settings.path);
+      store = createSqliteWorkerStore(settings.path);
       break;
     case 'postgres':
       if (settings.url === undefined || settings.url === '') {

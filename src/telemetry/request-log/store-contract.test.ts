@@ -9,6 +9,7 @@ import { createMemoryStore } from './memory-store.ts';
 import { createPostgresStore } from './postgres-store.ts';
 import type { RequestLogRow } from './row.ts';
 import { createSqliteStore } from './sqlite-store.ts';
+import { createSqliteWorkerStore } from './sqlite-worker-store.ts';
 import type { RequestLogStore } from './store.ts';
 
 const T0 = 1_760_000_000_000;
@@ -153,6 +154,11 @@ const targets: Target[] = [
     name: 'sqlite file',
     // A new file per test, in a directory that does not exist yet (the store creates it).
     open: async () => createSqliteStore(join(tempDir, `nested-${Math.random()}`, 'requests.sqlite')),
+  },
+  {
+    // What the gateway runs: the same store in a worker thread, rows crossing in chunks.
+    name: 'sqlite file in a worker thread',
+    open: async () => createSqliteWorkerStore(join(tempDir, `worker-${Math.random()}`, 'requests.sqlite')),
   },
   {
     name: 'postgres',
