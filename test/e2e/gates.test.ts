@@ -2,15 +2,15 @@
  * Throttled gates over real sockets. Gated models sit behind a counting proxy in front of a simulator
  * whose "slow" model takes 250 ms to answer, so the proxy sees every upstream call the gates let through
  * and how many overlapped; the fallback model is reached directly.
- *
- * The gateway runs in a child process, replaced after any test that leaves it unresponsive: a gateway
- * that loops forever on a request its gate refuses must fail the test, not freeze the test runner.
+ * Every request has a deadline, so a gateway that stopped answering fails the test instead of hanging it.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { createGateway, type Gateway } from '../../src/app.ts';
+import { loadConfigText } from '../../src/config/load.ts';
 import type { SimModelProfile } from '../../src/sim/types.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';
 
@@ -116,41 +116,14 @@ async function startCountingProxy(
   };
 }
 
-const CHILD_SCRIPT = `
-import pino from 'pino';
-const { createGateway } = await import(process.env.SWITCHYARD_APP);
-const { loadConfigText } = await import(process.env.SWITCHYARD_LOAD);
-const config = await loadConfigText(process.env.SWITCHYARD_CONFIG, {
-  env: { SIM_URL: process.env.SIM_URL, PROXY_URL: process.env.PROXY_URL },
-  source: 'gates.yaml',
-});
-const gateway = await createGateway(config, pino({ level: 'silent' }));
-const { url } = await gateway.listen(0, '127.0.0.1');
-// Orphaned (the test runner died): leave with it.
-process.on('disconnect', () => process.exit(0));
-process.send(url);
-`;
-
-/** A gateway in a child process; resolves with its URL. */
-function startGatewayProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD_SCRIPT], {
-    cwd: new URL('../..', import.meta.url),
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
-      ...env,
-      SWITCHYARD_APP: new URL('../../src/app.ts', import.meta.url).href,
-      SWITCHYARD_LOAD: new URL('../../src/config/load.ts', import.meta.url).href,
-      SWITCHYARD_CONFIG: CONFIG,
-    },
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', (url) => {
-      if (typeof url === 'string') resolve({ url, child });
-      else reject(new Error('the gateway process did not report its URL'));
-    });
-    child.once('exit', (code) => reject(new Error(`gateway process exited (${String(code)})`)));
-  });
+/** A gateway in this process; resolves with its URL. */
+async function startGatewayInProcess(
+  env: Record<string, string>,
+): Promise<{ url: string; gateway: Gateway }> {
+  const config = await loadConfigText(CONFIG, { env, source: 'gates.yaml' });
+  const gateway = await createGateway(config, pino({ level: 'silent' }));
+  const { url } = await gateway.listen(0, '127.0.0.1');
+  return { url, gateway };
 }
 
 interface Answer {
@@ -164,12 +137,12 @@ interface Answer {
 
 let simulator: RunningSimulator;
 let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
-let gateway: { url: string; child: ChildProcess };
+let gateway: { url: string; gateway: Gateway };
 let t0 = 0;
 
 /** A fresh gateway, warmed up by one request that no gate stands in front of. */
-async function startGateway(): Promise<{ url: string; child: ChildProcess }> {
-  const started = await startGatewayProcess({ SIM_URL: simulator.url, PROXY_URL: proxy.url });
+async function startGateway(): Promise<{ url: string; gateway: Gateway }> {
+  const started = await startGatewayInProcess({ SIM_URL: simulator.url, PROXY_URL: proxy.url });
   const warmUp = await fetch(`${started.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -189,7 +162,7 @@ beforeAll(async () => {
   gateway = await startGateway();
 });
 afterAll(async () => {
-  gateway.child.kill('SIGKILL');
+  await gateway.gateway.close();
   await proxy.close();
   await simulator.close();
 });
@@ -207,7 +180,7 @@ afterEach(async () => {
     () => false,
   );
   if (!healthy) {
-    gateway.child.kill('SIGKILL');
+    void gateway.gateway.close();
     gateway = await startGateway();
   }
 });
