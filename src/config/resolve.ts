@@ -143,6 +143,15 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
         redact: document.request_log.redact,
       },
       metricsEnabled: document.metrics.enabled,
+      tracing:
+        document.tracing.otlp_endpoint === undefined
+          ? undefined
+          : {
+              otlpEndpoint: document.tracing.otlp_endpoint,
+              serviceName: document.tracing.service_name,
+              sampleRatio: document.tracing.sample_ratio,
+              headers: document.tracing.headers,
+            },
       tenantTags: new Map(
         Object.entries(document.tenants).map(([name, tenant]) => [name, tenant.require_tags]),
       ),

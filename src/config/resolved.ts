@@ -168,6 +168,13 @@ export interface RequestLogSettings {
   readonly redact: readonly string[];
 }
 
+export interface TracingSettings {
+  readonly otlpEndpoint: string;
+  readonly serviceName: string;
+  readonly sampleRatio: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 export interface ResolvedConfig {
   /** Short content hash of the source config, recorded with every request. */
   readonly version: string;
@@ -188,6 +195,8 @@ export interface ResolvedConfig {
   readonly requestLog: RequestLogSettings;
   /** Serve GET /metrics. */
   readonly metricsEnabled: boolean;
+  /** OTLP trace export; undefined when no endpoint is configured. */
+  readonly tracing: TracingSettings | undefined;
   /** Tenant name → tags every target serving that tenant must carry. */
   readonly tenantTags: ReadonlyMap<string, readonly string[]>;
   /** Providers switched off because an environment variable they require is unset (for the log). */

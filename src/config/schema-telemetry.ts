@@ -69,3 +69,17 @@ export const metricsSchema = z
   })
   .prefault({})
   .describe('Prometheus metrics (docs/observability.md lists them).');
+
+export const tracingSchema = z
+  .strictObject({
+    otlp_endpoint: z
+      .string()
+      .refine((text) => URL.canParse(text) && /^https?:/.test(text), 'must be an http(s) URL')
+      .optional()
+      .describe('OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces. Absent: no tracing.'),
+    service_name: z.string().min(1).default('switchyard'),
+    sample_ratio: z.number().min(0).max(1).default(1).describe('Share of requests traced.'),
+    headers: z.record(z.string(), z.string()).default({}).describe('Sent with every export (auth).'),
+  })
+  .prefault({})
+  .describe('OpenTelemetry traces: a span per request and per upstream attempt (docs/observability.md).');

@@ -6,7 +6,7 @@
  */
 
 import { z } from 'zod';
-import { metricsSchema, requestLogSchema } from './schema-telemetry.ts';
+import { metricsSchema, requestLogSchema, tracingSchema } from './schema-telemetry.ts';
 import { PROVIDER_DEFAULTS, RESILIENCE_DEFAULTS, ROUTING_DEFAULTS, SERVER_DEFAULTS } from './defaults.ts';
 
 const positiveInt = z.number().int().positive();
@@ -407,6 +407,7 @@ export const configDocumentSchema = z
       ),
     request_log: requestLogSchema,
     metrics: metricsSchema,
+    tracing: tracingSchema,
     deadline_ms: milliseconds
       .default(ROUTING_DEFAULTS.deadlineMs)
       .describe(

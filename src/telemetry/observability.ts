@@ -1,6 +1,7 @@
 /**
  * The observability stage, wired once: the telemetry bus and its subscribers — Prometheus metrics, the
- * request log (a bounded queue written in batches off the request path), the recent-requests view —
+ * request log (a bounded queue written in batches off the request path), OTLP traces, the recent-requests
+ * view —
  * and the shutdown that flushes the log so no completed request is lost.
  */
 
@@ -10,6 +11,7 @@ import type { CircuitBreakers } from '../executor/circuit-breaker.ts';
 import type { GateLoad } from '../executor/deployment-pool.ts';
 import { createTelemetryBus, type TelemetrySink, type TelemetrySubscriber } from './events.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { createTracing } from './tracing.ts';
 import { createRecentRequests, type RecentRequests } from './recent-requests.ts';
 import { openRequestLogStore } from './request-log/open-store.ts';
 import { createRedactor } from './request-log/redact.ts';
@@ -54,8 +56,10 @@ export async function createObservability(
       onWriteError: (error) => logger.error({ err: error }, 'request log write failed; retrying'),
     });
   }
+  const tracing = config.tracing === undefined ? undefined : createTracing(config.tracing);
   const subscribers: TelemetrySubscriber[] = [];
   if (metrics !== undefined) subscribers.push(metrics.subscriber);
+  if (tracing !== undefined) subscribers.push(tracing.subscriber);
   const log = writer;
   if (log !== undefined) {
     subscribers.push((event) => {
@@ -73,6 +77,7 @@ export async function createObservability(
     redact: createRedactor(config.requestLog.redact),
     async close() {
       await writer?.close();
+      await tracing?.close();
     },
   };
 }
