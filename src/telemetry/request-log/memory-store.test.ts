@@ -2,37 +2,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from './memory-store.ts';
+import { testRow } from './row.fixture.ts';
 import type { RequestLogRow } from './row.ts';
 
-function row(id: string, receivedAt: number): RequestLogRow {
-  return {
-    id,
-    receivedAt,
-    configVersion: 'v1',
-    protocol: 'openai',
-    stream: false,
-    requestedModel: 'auto',
-    route: 'default',
-    servedModel: 'm',
-    provider: 'p',
-    status: 200,
-    outcome: 'ok',
-    errorMessage: null,
-    tenant: null,
-    tags: {},
-    fallback: false,
-    retries: 0,
-    inputTokens: 10,
-    outputTokens: 5,
-    cachedInputTokens: null,
-    costUsd: 0.001,
-    latency: { decisionMs: 0.2, queueMs: 0, ttftMs: 50, totalMs: 100, upstreamMs: 95, overheadMs: 5 },
-    decision: null,
-    attempts: [],
-    prompt: undefined,
-    completion: null,
-  };
-}
+const row = (id: string, receivedAt: number): RequestLogRow => testRow(id, receivedAt);
 
 describe('memory request log store', () => {
   it('keeps the last `capacity` rows, dropping the oldest written', async () => {

@@ -3,39 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropTable, ensurePostgres, uniqueTableName } from '../../../test/support/postgres.ts';
 import { createPostgresStore } from './postgres-store.ts';
-import type { RequestLogRow } from './row.ts';
+import { testRow } from './row.fixture.ts';
 import type { RequestLogStore } from './store.ts';
 
-function row(id: string, receivedAt: number, overrides: Partial<RequestLogRow> = {}): RequestLogRow {
-  return {
-    id,
-    receivedAt,
-    configVersion: 'v1',
-    protocol: 'openai',
-    stream: false,
-    requestedModel: 'auto',
-    route: 'default',
-    servedModel: 'm',
-    provider: 'p',
-    status: 200,
-    outcome: 'ok',
-    errorMessage: null,
-    tenant: null,
-    tags: { team: 'a' },
-    fallback: false,
-    retries: 0,
-    inputTokens: 10,
-    outputTokens: 5,
-    cachedInputTokens: null,
-    costUsd: 0.001,
-    latency: { decisionMs: 0.2, queueMs: 0, ttftMs: 50, totalMs: 100, upstreamMs: 95, overheadMs: 5 },
-    decision: null,
-    attempts: [],
-    prompt: undefined,
-    completion: null,
-    ...overrides,
-  };
-}
+const row = testRow;
 
 let url = '';
 const tables: string[] = [];

@@ -5,42 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testRow } from './row.fixture.ts';
 import type { RequestLogRow } from './row.ts';
 import { createSqliteStore } from './sqlite-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function row(id: string, receivedAt: number, overrides: Partial<RequestLogRow> = {}): RequestLogRow {
-  return {
-    id,
-    receivedAt,
-    configVersion: 'v1',
-    protocol: 'openai',
-    stream: false,
-    requestedModel: 'auto',
-    route: 'default',
-    servedModel: 'm',
-    provider: 'p',
-    status: 200,
-    outcome: 'ok',
-    errorMessage: null,
-    tenant: null,
-    tags: { team: 'a' },
-    fallback: false,
-    retries: 0,
-    inputTokens: 10,
-    outputTokens: 5,
-    cachedInputTokens: null,
-    costUsd: 0.001,
-    latency: { decisionMs: 0.2, queueMs: 0, ttftMs: 50, totalMs: 100, upstreamMs: 95, overheadMs: 5 },
-    decision: null,
-    attempts: [],
-    prompt: undefined,
-    completion: null,
-    ...overrides,
-  };
-}
+const row = testRow;
 
 function rows(count: number, start: number): RequestLogRow[] {
   return Array.from({ length: count }, (_, i) => row(`r${start + i}`, start + i));

@@ -3,38 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from './memory-store.ts';
+import { testRow } from './row.fixture.ts';
 import type { RequestLogRow } from './row.ts';
 import type { RequestLogStore } from './store.ts';
 import { createRequestLogWriter, type RequestLogWriterOptions } from './writer.ts';
 
 function row(id: string, receivedAt = 1): RequestLogRow {
-  return {
-    id,
-    receivedAt,
-    configVersion: 'v1',
-    protocol: 'openai',
-    stream: false,
-    requestedModel: 'auto',
-    route: 'default',
-    servedModel: 'm',
-    provider: 'p',
-    status: 200,
-    outcome: 'ok',
-    errorMessage: null,
-    tenant: null,
-    tags: {},
-    fallback: false,
-    retries: 0,
-    inputTokens: 1,
-    outputTokens: 1,
-    cachedInputTokens: null,
-    costUsd: 0,
-    latency: { decisionMs: 0, queueMs: 0, ttftMs: null, totalMs: 1, upstreamMs: 1, overheadMs: 0 },
-    decision: null,
-    attempts: [],
-    prompt: undefined,
-    completion: null,
-  };
+  return testRow(id, receivedAt);
 }
 
 function rows(count: number, prefix = 'r'): RequestLogRow[] {
