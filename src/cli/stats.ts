@@ -3,6 +3,7 @@
  * is). The request goes through the one outbound HTTP transport, which lint requires of every client.
  */
 
+import { renderStatsTable } from '../telemetry/stats-table.ts';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { GatewayError } from '../core/errors.ts';
@@ -10,7 +11,6 @@ import { createHttpTransport } from '../providers/transport/http-transport.ts';
 import {
   DEFAULT_STATS_WINDOW,
   parseWindow,
-  renderStatsTable,
   STATS_GROUP_BY,
   type StatsGroupBy,
   type StatsResponse,

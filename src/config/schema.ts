@@ -6,11 +6,11 @@
  */
 
 import { z } from 'zod';
+import { milliseconds, positiveInt } from './schema-primitives.ts';
+import { deploymentLimitKeys, deploymentSchema, hedgeSchema } from './schema-resilience.ts';
 import { metricsSchema, requestLogSchema, tracingSchema } from './schema-telemetry.ts';
 import { PROVIDER_DEFAULTS, RESILIENCE_DEFAULTS, ROUTING_DEFAULTS, SERVER_DEFAULTS } from './defaults.ts';
 
-const positiveInt = z.number().int().positive();
-const milliseconds = z.number().int().positive();
 const usdPerMillion = z.number().nonnegative();
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 // Checked as a URL after interpolation, but a plain string in the JSON Schema: editors see `${VAR}`.
@@ -187,43 +187,6 @@ const capabilitiesSchema = z
   })
   .describe('Each flag: this value, else the catalog where it knows, else false.');
 
-const gateSchema = z
-  .strictObject({
-    max_concurrency: positiveInt.describe('Calls in flight at once; more wait in the queue.'),
-    max_queue: z
-      .number()
-      .int()
-      .nonnegative()
-      .default(RESILIENCE_DEFAULTS.gate.maxQueue)
-      .describe('Calls that may wait for a slot (0: none wait); beyond it the target is full.'),
-    queue_timeout_ms: milliseconds
-      .default(RESILIENCE_DEFAULTS.gate.queueTimeoutMs)
-      .describe('Longest wait for a slot before the target counts as full.'),
-  })
-  .describe(
-    'A throttled gate: bounded concurrency and queue, high priority first. A full gate falls back to the next target, or answers 429 with Retry-After.',
-  );
-
-/** What one deployment of a model may take: its share of traffic and its capacity. */
-const deploymentLimitKeys = {
-  weight: z
-    .number()
-    .nonnegative()
-    .default(RESILIENCE_DEFAULTS.deploymentWeight)
-    .describe('Relative share of traffic among the deployments of one model (0: never chosen).'),
-  rpm: positiveInt.optional().describe('Requests per minute this deployment accepts.'),
-  tpm: positiveInt.optional().describe('Tokens (input + output) per minute this deployment accepts.'),
-  gate: gateSchema.optional(),
-};
-
-const deploymentSchema = z
-  .strictObject({
-    provider: z.string().min(1).describe('A key of `providers`.'),
-    upstream: z.string().min(1).optional().describe("Model name sent upstream (default: the model's)."),
-    ...deploymentLimitKeys,
-  })
-  .describe('Another place the same model is served (another region, vendor or replica).');
-
 export const modelSchema = z.strictObject({
   provider: z.string().min(1).describe('A key of `providers`.'),
   upstream: z.string().min(1).optional().describe('Model name sent upstream (default: the model id).'),
@@ -361,22 +324,7 @@ const routeSchema = z.strictObject({
     .describe(
       'Streams cut after commit: `prefill` continues the answer on the next target that declares assistant_prefill, sending what was streamed as the start of its reply; `off` ends with an in-band error.',
     ),
-  hedge: z
-    .strictObject({
-      after_ms: milliseconds.describe('Start the next target when the first has sent nothing for this long.'),
-      quantile: z
-        .number()
-        .gt(0)
-        .lt(1)
-        .optional()
-        .describe(
-          "Instead, once known: this quantile of the first target's observed time to first token (0.95: its p95).",
-        ),
-    })
-    .optional()
-    .describe(
-      'Hedged requests: if the first target has no first token in time, the next starts too; the first to answer wins and the other is cancelled.',
-    ),
+  hedge: hedgeSchema,
 });
 
 export const configDocumentSchema = z

@@ -4,6 +4,9 @@
  * (field names, nesting) live only in server/protocol and providers/.
  */
 
+/** The API a client spoke to the gateway (the endpoint it called), never the provider that answered. */
+export type ClientApi = 'openai' | 'anthropic';
+
 export type Role = 'system' | 'user' | 'assistant' | 'tool';
 
 export interface TextPart {

@@ -6,7 +6,7 @@
 
 import type { ErrorCode } from '../core/errors.ts';
 import type { ResolvedModel } from '../core/model.ts';
-import type { ChatRequest } from '../core/request.ts';
+import type { ChatRequest, ClientApi } from '../core/request.ts';
 import type { Usage } from '../core/response.ts';
 import { AttemptLog, type AttemptRecord } from '../executor/attempt.ts';
 import type { SignalValues } from '../features/signal-types.ts';
@@ -39,7 +39,7 @@ export class RequestTracker {
   readonly attempts: AttemptLog;
   readonly #services: TrackerServices;
   readonly #id: string;
-  readonly #protocol: 'openai' | 'anthropic';
+  readonly #protocol: ClientApi;
   readonly #receivedAt = Date.now();
   readonly #startedAt = performance.now();
   readonly #live: InFlightRequest;
@@ -50,7 +50,7 @@ export class RequestTracker {
   #ttftMs: number | null = null;
   #finished = false;
 
-  constructor(services: TrackerServices, id: string, protocol: 'openai' | 'anthropic') {
+  constructor(services: TrackerServices, id: string, protocol: ClientApi) {
     this.#services = services;
     this.#id = id;
     this.#protocol = protocol;

@@ -5,6 +5,7 @@
  * and must not throw: a failing subscriber is isolated and never fails a request.
  */
 
+import type { ClientApi } from '../core/request.ts';
 import type { AttemptRecord } from '../executor/attempt.ts';
 import type { RoutingDecision } from '../routing/decision.ts';
 import type { RequestLogRow } from './request-log/row.ts';
@@ -12,7 +13,7 @@ import type { RequestLogRow } from './request-log/row.ts';
 export interface RequestStartEvent {
   readonly type: 'request-start';
   readonly requestId: string;
-  readonly protocol: 'openai' | 'anthropic';
+  readonly protocol: ClientApi;
   readonly stream: boolean;
 }
 

@@ -1,3 +1,4 @@
+import { renderStatsTable } from './stats-table.ts';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../core/errors.ts';
 import type { StatsRow } from './request-log/row.ts';
@@ -7,7 +8,6 @@ import {
   MAX_STATS_WINDOW_MS,
   parseStatsQuery,
   queryStats,
-  renderStatsTable,
   type StatsGroup,
 } from './stats.ts';
 

@@ -5,13 +5,13 @@
  */
 
 import type { GatewayError } from '../../core/errors.ts';
-import type { ChatRequest } from '../../core/request.ts';
+import type { ChatRequest, ClientApi } from '../../core/request.ts';
 import type { ChatResponse } from '../../core/response.ts';
 import type { RequestFeature } from '../../executor/request-fit.ts';
 import type { StreamEncoder } from './stream-encoder.ts';
 
 export interface ClientProtocol {
-  readonly name: 'openai' | 'anthropic';
+  readonly name: ClientApi;
   readonly decodeRequest: (body: unknown) => ChatRequest;
   readonly encodeResponse: (response: ChatResponse) => unknown;
   readonly createStreamEncoder: (request: ChatRequest) => StreamEncoder;

@@ -5,6 +5,7 @@
  */
 
 import type { ErrorCode } from '../../core/errors.ts';
+import type { ClientApi } from '../../core/request.ts';
 import type { AttemptRecord } from '../../executor/attempt.ts';
 import type { RoutingDecision } from '../../routing/decision.ts';
 
@@ -29,7 +30,7 @@ export interface RequestLogRow {
   readonly receivedAt: number;
   /** Short hash of the config that decided (ResolvedConfig.version). */
   readonly configVersion: string;
-  readonly protocol: 'openai' | 'anthropic';
+  readonly protocol: ClientApi;
   readonly stream: boolean;
   /** What the client asked for: `auto`, a route or a model. */
   readonly requestedModel: string;
