@@ -9,6 +9,7 @@ import { newId } from './core/ids.ts';
 import type { ChatRequest } from './core/request.ts';
 import { createCircuitBreakers } from './executor/circuit-breaker.ts';
 import { createExecutor, type Executor } from './executor/execute.ts';
+import { withVerification } from './executor/verification/verified-executor.ts';
 import { PROVIDER_FACTORIES } from './providers/factories.ts';
 import { createAdapters } from './providers/registry.ts';
 import { createHttpTransport } from './providers/transport/http-transport.ts';
@@ -41,11 +42,14 @@ export async function createGateway(
   const adapters = await createAdapters(config.providers, PROVIDER_FACTORIES, { transport });
   const signals = createSignalRegistry();
   const breakers = createCircuitBreakers(config.circuitBreaker, options.now);
-  const executor = createExecutor(adapters, config.providers, {
-    breakers,
-    deployments: config.deployments,
-    now: options.now,
-  });
+  const executor = withVerification(
+    createExecutor(adapters, config.providers, {
+      breakers,
+      deployments: config.deployments,
+      now: options.now,
+    }),
+    transport,
+  );
   const planner = createPlanner(config, { summarize: summarizeThrough(executor) });
   const observability = await createObservability(config, logger, {
     breakers,
@@ -131,6 +135,7 @@ function summarizeThrough(executor: Executor): SummarizeCall {
       commit: DIRECT_COMMIT,
       hedge: undefined,
       logBodies: false,
+      verification: undefined,
       request,
       decision: {
         requested: model.id,

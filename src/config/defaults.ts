@@ -108,6 +108,24 @@ export const RESILIENCE_DEFAULTS = {
   gate: { maxQueue: 64, queueTimeoutMs: 10_000 },
 } as const;
 
+export const VERIFICATION_DEFAULTS = {
+  // The cheap checks are on unless turned off: a refusal, a cut answer or broken JSON is never worth keeping.
+  rejectRefusals: true,
+  rejectTruncated: true,
+  rejectInvalidJson: true,
+  // A verifier model scores 0–10; 7 is "correct, with at most minor issues" in its instructions.
+  minScore: 7,
+  // A webhook is a synchronous hop on the answer's path: give up well before a person would.
+  webhookTimeoutMs: 5_000,
+  // A cascade that cannot tell whether an answer is good treats it as not good enough.
+  cascadeOnVerifierError: 'escalate',
+  // When the deadline or cost budget ends a cascade early, the client gets the error, not a rejected answer.
+  onExhausted: 'error',
+  // A policy-sensitive route fails closed: no approval, no answer.
+  verifyOnReject: 'refuse',
+  refusalText: "I'm sorry, but I can't help with that request.",
+} as const;
+
 export const TELEMETRY_DEFAULTS = {
   requestLog: {
     // Embedded and durable with nothing to run; PostgreSQL when replicas share one log.

@@ -135,7 +135,8 @@ function resolveSimProfile(
     const problem = faultSpecProblem(fault);
     if (problem !== undefined) issues.push({ path: [...path, 'faults', index], message: problem });
   }
-  return { ttftMs, tokensPerSecond, contextWindow, faults };
+  const reply = profile.reply ?? tier?.reply;
+  return { ttftMs, tokensPerSecond, contextWindow, faults, ...(reply === undefined ? {} : { reply }) };
 }
 
 /** Checked at load so a typo fails startup rather than the first request to the model. */

@@ -19,6 +19,7 @@ import type {
 } from './resolved.ts';
 import { resolveDeployments } from './resolve-deployments.ts';
 import { resolveModel } from './resolve-models.ts';
+import { resolveCascade, resolveVerify, verificationIssues } from './resolve-verification.ts';
 import { resolveProvider } from './resolve-providers.ts';
 import type { ConfigDocument } from './schema.ts';
 
@@ -93,6 +94,8 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
           route.hedge === undefined
             ? undefined
             : { afterMs: route.hedge.after_ms, quantile: route.hedge.quantile },
+        cascade: resolveCascade(route),
+        verify: resolveVerify(route),
         match: compileMatch(route.match, index, input.signals, issues),
         pinned: route.pin,
         requireTags: route.require_tags,
@@ -217,6 +220,7 @@ function checkReferences({
       }
     }
     issues.push(...splitIssues(route, index, signals));
+    issues.push(...verificationIssues(route, index, modelIds));
     if (route.reroute_to !== undefined && !modelIds.has(route.reroute_to)) {
       issues.push({
         path: ['routes', index, 'reroute_to'],

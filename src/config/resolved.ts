@@ -58,7 +58,7 @@ export interface ResolvedProvider {
 
 export interface ResolvedRoute {
   readonly name: string;
-  readonly strategy: 'single' | 'fallback' | 'split';
+  readonly strategy: 'single' | 'fallback' | 'split' | 'cascade';
   /** Model ids, in the order they are tried. */
   readonly targets: readonly string[];
   /** `split`: one weight per target. */
@@ -83,6 +83,10 @@ export interface ResolvedRoute {
   readonly hedge: HedgeSettings | undefined;
   /** Store this route's prompts and completions in the request log. */
   readonly logBodies: boolean;
+  /** `strategy: cascade`: how each answer but the last is verified before it is accepted. */
+  readonly cascade: CascadeSettings | undefined;
+  /** A verification pass every answer of this route must pass before it goes out. */
+  readonly verify: VerifySettings | undefined;
   /** What happens to a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
   /** The compiled `match` rule; undefined for routes reached only by name or as the default. */
@@ -99,6 +103,53 @@ export interface CommitSettings {
   readonly bufferChars: number;
   /** After commit, a cut stream continues on the next target that takes assistant prefill. */
   readonly resume: 'off' | 'prefill';
+}
+
+/** Free checks of an answer's text and shape. */
+export interface AnswerRules {
+  readonly rejectRefusals: boolean;
+  readonly rejectTruncated: boolean;
+  /** When the request asked for JSON: the answer must parse and fit its json_schema. */
+  readonly rejectInvalidJson: boolean;
+  readonly pattern: RegExp | undefined;
+  /** Top-level fields a JSON answer must have. */
+  readonly requiredFields: readonly string[];
+}
+
+/** A model that grades an answer 0–10. */
+export interface VerifierModelSettings {
+  readonly model: string;
+  readonly minScore: number;
+  /** Replaces the built-in grading instructions. */
+  readonly instructions: string | undefined;
+}
+
+export interface WebhookSettings {
+  readonly url: string;
+  readonly timeoutMs: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface CascadeSettings {
+  readonly rules: AnswerRules;
+  /** Escalate below this geometric-mean token probability (targets that return logprobs). */
+  readonly minConfidence: number | undefined;
+  readonly verifier: VerifierModelSettings | undefined;
+  readonly webhook: WebhookSettings | undefined;
+  /** A verifier that fails or answers nonsense: escalate, or accept the answer. */
+  readonly onVerifierError: 'escalate' | 'accept';
+  /** Stop escalating once the request has spent this much. */
+  readonly maxCostUsd: number | undefined;
+  /** The deadline or the cost budget ended the cascade before an answer was accepted. */
+  readonly onExhausted: 'error' | 'last_answer';
+}
+
+export interface VerifySettings {
+  readonly verifier: VerifierModelSettings;
+  readonly onReject: 'refuse' | 'escalate';
+  /** `escalate`: the model that answers instead. */
+  readonly escalateTo: string;
+  readonly refusalText: string;
 }
 
 export interface HedgeSettings {

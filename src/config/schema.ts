@@ -6,17 +6,14 @@
  */
 
 import { z } from 'zod';
-import { milliseconds, positiveInt } from './schema-primitives.ts';
+import { httpUrl, milliseconds, positiveInt } from './schema-primitives.ts';
+import { cascadeSchema, verifySchema } from './schema-verification.ts';
 import { deploymentLimitKeys, deploymentSchema, hedgeSchema } from './schema-resilience.ts';
 import { metricsSchema, requestLogSchema, tracingSchema } from './schema-telemetry.ts';
 import { PROVIDER_DEFAULTS, RESILIENCE_DEFAULTS, ROUTING_DEFAULTS, SERVER_DEFAULTS } from './defaults.ts';
 
 const usdPerMillion = z.number().nonnegative();
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
-// Checked as a URL after interpolation, but a plain string in the JSON Schema: editors see `${VAR}`.
-const httpUrl = z
-  .string()
-  .refine((text) => URL.canParse(text) && /^https?:/.test(text), 'must be an http(s) URL');
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name');
 const tagList = z.array(
   z.string().regex(/^[a-z0-9][a-z0-9_.:-]*$/, 'must be a lower-case tag such as eu, zdr or no-training'),
@@ -138,8 +135,15 @@ const simProfileSchema = z
     tokens_per_second: z.number().positive().optional(),
     context_window: positiveInt.optional(),
     faults: z.array(z.string().min(1)).optional().describe('Faults applied to every request for this model.'),
+    reply: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('A fixed answer to every plain-text request (scripted verifiers and refusals for tests).'),
   })
-  .describe('Overrides a built-in tier of the same name; a new name must give every field but faults.');
+  .describe(
+    'Overrides a built-in tier of the same name; a new name must give every field but faults and reply.',
+  );
 
 const simProviderSchema = z.strictObject({
   type: z.literal('sim'),
@@ -242,10 +246,10 @@ const retrySchema = z
 const routeSchema = z.strictObject({
   name: z.string().min(1),
   strategy: z
-    .enum(['single', 'fallback', 'split'])
+    .enum(['single', 'fallback', 'split', 'cascade'])
     .optional()
     .describe(
-      'Default: single for one target, fallback for several. `split` draws one target by `weights` (a canary), the others following as fallbacks.',
+      'Default: single for one target, fallback for several. `split` draws one target by `weights` (a canary), the others following as fallbacks. `cascade` tries targets cheapest first and escalates when `cascade` verifiers reject an answer.',
     ),
   targets: z.array(z.string().min(1)).min(1).describe('Model ids, in the order they are tried.'),
   weights: z
@@ -325,6 +329,10 @@ const routeSchema = z.strictObject({
       'Streams cut after commit: `prefill` continues the answer on the next target that declares assistant_prefill, sending what was streamed as the start of its reply; `off` ends with an in-band error.',
     ),
   hedge: hedgeSchema,
+  cascade: cascadeSchema
+    .optional()
+    .describe('`strategy: cascade`: how each answer is verified (default: rule checks).'),
+  verify: verifySchema.optional(),
 });
 
 export const configDocumentSchema = z

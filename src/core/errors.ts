@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'stream_truncated'
   | 'circuit_open'
   | 'capacity_exhausted'
+  // Answers came back but none passed verification within the request's budget.
+  | 'answer_rejected'
   // The gateway itself.
   | 'deadline_exceeded'
   | 'client_closed_request'
@@ -94,6 +96,8 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   circuit_open: spec(503, 'server_error', 'overloaded_error', false, true, 'warn'),
   // A target's throttled gate is full (or its rpm/tpm spent): another target may have room; Retry-After says when this one will.
   capacity_exhausted: spec(429, 'rate_limit_error', 'rate_limit_error', false, true, 'warn'),
+  // A cascade spent its cost budget on answers its verifiers rejected.
+  answer_rejected: spec(502, 'server_error', 'api_error', false, false, 'warn'),
   stream_truncated: spec(502, 'server_error', 'api_error', true, true, 'warn'),
   deadline_exceeded: spec(504, 'server_error', 'timeout_error', false, false, 'warn'),
   client_closed_request: spec(499, 'invalid_request_error', 'invalid_request_error', false, false, 'info'),

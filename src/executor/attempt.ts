@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../core/errors.ts';
 import type { Usage } from '../core/response.ts';
+import type { Verdict } from './verification/verdict.ts';
 
 /**
  * One call to one deployment, as recorded for the response headers and the request log. Failed
@@ -30,6 +31,10 @@ export interface AttemptRecord {
   readonly queueMs: number;
   /** Request features removed to fit this deployment (lenient routes). */
   readonly dropped: readonly string[];
+  /** `verifier`: a model grading another attempt's answer (cascades, verification passes). */
+  readonly purpose?: 'verifier';
+  /** What the cascade's verifiers or the verification pass made of this attempt's answer. */
+  readonly verdict?: Verdict;
 }
 
 /** Told when an attempt starts and, once, when it ends (its outcome leaves `pending`). */
@@ -69,6 +74,12 @@ export class AttemptLog {
     this.records.push(record);
     this.#listener?.started(record);
     return this.records.length - 1;
+  }
+
+  /** Adds what was learned about an attempt after it ended; its timing and outcome stay as they were. */
+  annotate(index: number, fields: Pick<AttemptRecord, 'purpose' | 'verdict'>): void {
+    const record = this.records[index];
+    if (record !== undefined) this.records[index] = { ...record, ...fields };
   }
 
   update(index: number, fields: Partial<Omit<AttemptRecord, 'startedAtMs'>>): void {

@@ -105,6 +105,7 @@ function plan(targets: ResolvedModel[], overrides: Partial<ExecutionPlan> = {}):
     commit: DIRECT_COMMIT,
     hedge: undefined,
     logBodies: false,
+    verification: undefined,
     request,
     decision: {
       requested: 'auto',

@@ -25,6 +25,7 @@ import type { PriorityClass } from './gate.ts';
 import type { RequestFeature } from './request-fit.ts';
 import { ResumedStream, type Resume } from './resumed-stream.ts';
 import { readUntilCommit, type CommitProgress } from './stream-commit.ts';
+import type { VerificationSummary } from './verification/verdict.ts';
 
 export interface ExecutionContext {
   readonly requestId: string;
@@ -46,6 +47,8 @@ interface Served {
   readonly attempts: readonly AttemptRecord[];
   /** Features removed from the request to fit the serving target (lenient routes only). */
   readonly dropped: readonly RequestFeature[];
+  /** Cascade steps and the verification pass, on routes that verify. */
+  readonly verification?: VerificationSummary;
 }
 
 export interface GenerateOutcome extends Served {

@@ -10,7 +10,14 @@
 import { GatewayError } from '../core/errors.ts';
 import type { ResolvedModel } from '../core/model.ts';
 import type { ChatRequest } from '../core/request.ts';
-import type { CommitSettings, HedgeSettings, ResolvedConfig, ResolvedRoute } from '../config/resolved.ts';
+import type {
+  CascadeSettings,
+  CommitSettings,
+  HedgeSettings,
+  ResolvedConfig,
+  ResolvedRoute,
+  VerifySettings,
+} from '../config/resolved.ts';
 import { RESILIENCE_DEFAULTS } from '../config/defaults.ts';
 import type { RetrySettings } from '../executor/retry-policy.ts';
 import type { SignalValues } from '../features/signal-types.ts';
@@ -25,7 +32,7 @@ export const AUTO_MODEL = 'auto';
 export interface ExecutionPlan {
   /** The route that decided, or `model:<id>` when the client named a model directly. */
   readonly route: string;
-  readonly strategy: 'single' | 'fallback';
+  readonly strategy: 'single' | 'fallback' | 'cascade';
   readonly targets: readonly ResolvedModel[];
   /** What the executor does with a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
@@ -41,6 +48,8 @@ export interface ExecutionPlan {
   readonly hedge: HedgeSettings | undefined;
   /** Store the prompt and completion in the request log. */
   readonly logBodies: boolean;
+  /** Cascade verifiers and the verification pass, when the route has them. */
+  readonly verification: VerificationPlan | undefined;
   readonly decision: RoutingDecision;
   /** The request to send: the client's, or the trimmed one when the route fitted it to a window. */
   readonly request: ChatRequest;
@@ -51,6 +60,13 @@ export interface ExecutionPlan {
   readonly complete?: () => Promise<ExecutionPlan>;
 }
 
+export interface VerificationPlan {
+  readonly cascade: CascadeSettings | undefined;
+  readonly verify: VerifySettings | undefined;
+  /** The verifier and escalation models the settings name; one missing is inactive (no API key). */
+  readonly models: ReadonlyMap<string, ResolvedModel>;
+}
+
 export interface Planner {
   plan(request: ChatRequest, signals: SignalValues): ExecutionPlan;
 }
@@ -59,6 +75,7 @@ export interface Planner {
 interface PlannedRoute {
   readonly route: ResolvedRoute;
   readonly targets: readonly ResolvedModel[];
+  readonly verification: VerificationPlan | undefined;
 }
 
 /** What planning needs beyond the config: the model call and cache behind `context_overflow: summarize`. */
@@ -84,7 +101,7 @@ export function createPlanner(config: ResolvedConfig, services: PlannerServices 
   const routes = new Map<string, PlannedRoute>();
   for (const route of config.routes.values()) {
     const targets = route.targets.map((id) => config.models.get(id)).filter((model) => model !== undefined);
-    routes.set(route.name, { route, targets });
+    routes.set(route.name, { route, targets, verification: verificationPlan(route, config) });
   }
   const all = [...routes.values()];
   const pinned = all.filter((planned) => planned.route.pinned && planned.route.match !== undefined);
@@ -115,8 +132,11 @@ export function createPlanner(config: ResolvedConfig, services: PlannerServices 
         commit: DIRECT_COMMIT,
         hedge: undefined,
         logBodies: config.requestLog.bodies,
+        cascade: undefined,
+        verify: undefined,
       },
       targets: [model],
+      verification: undefined,
     });
   }
 
@@ -168,7 +188,7 @@ export function createPlanner(config: ResolvedConfig, services: PlannerServices 
       const tenantTags = tenantTagsOf(config, signals);
       const requireTags =
         tenantTags === undefined ? route.requireTags : [...new Set([...route.requireTags, ...tenantTags])];
-      const base = { route, selection, rules, candidates: chosen.targets };
+      const base = { route, selection, rules, candidates: chosen.targets, verification: chosen.verification };
       let fitted: FittedRequest | undefined;
       let filtered: FilterResult;
       try {
@@ -203,6 +223,7 @@ export function createPlanner(config: ResolvedConfig, services: PlannerServices 
 
 interface PlanBase {
   readonly route: ResolvedRoute;
+  readonly verification: VerificationPlan | undefined;
   readonly selection: RouteSelection;
   readonly rules: readonly RuleEvaluation[];
   readonly candidates: readonly ResolvedModel[];
@@ -210,7 +231,7 @@ interface PlanBase {
 
 /** The plan for what survived the filters (and any fitting): split draw, decision record. */
 function finishPlan(
-  { route, selection, rules, candidates }: PlanBase,
+  { route, selection, rules, candidates, verification }: PlanBase,
   request: ChatRequest,
   signals: SignalValues,
   filtered: FilterResult,
@@ -227,7 +248,7 @@ function finishPlan(
   }
   return {
     route: route.name,
-    strategy: route.strategy === 'single' ? 'single' : 'fallback',
+    strategy: route.strategy === 'single' || route.strategy === 'cascade' ? route.strategy : 'fallback',
     targets,
     onUnsupported: route.onUnsupported,
     retry: route.retry,
@@ -236,6 +257,7 @@ function finishPlan(
     commit: route.commit,
     hedge: route.hedge,
     logBodies: route.logBodies,
+    verification,
     decision: {
       requested: request.model,
       route: route.name,
@@ -281,6 +303,17 @@ function drawSplit(
     targets: [winner, ...targets.filter((target) => target !== winner)],
     record: { key, draw, chosen: winner.id },
   };
+}
+
+function verificationPlan(route: ResolvedRoute, config: ResolvedConfig): VerificationPlan | undefined {
+  const { cascade, verify } = route;
+  if (cascade === undefined && verify === undefined) return undefined;
+  const models = new Map<string, ResolvedModel>();
+  for (const id of [cascade?.verifier?.model, verify?.verifier.model, verify?.escalateTo]) {
+    const model = id === undefined ? undefined : config.models.get(id);
+    if (model !== undefined) models.set(model.id, model);
+  }
+  return { cascade, verify, models };
 }
 
 /** The tags the request's tenant requires, when tenants are configured and the request names one. */

@@ -1,6 +1,7 @@
 import type { AttemptRecord } from '../executor/attempt.ts';
 import type { ResolvedModel } from '../core/model.ts';
 import type { RequestFeature } from '../executor/request-fit.ts';
+import type { VerificationSummary } from '../executor/verification/verdict.ts';
 import type { ExecutionPlan } from '../routing/plan.ts';
 
 export const REQUEST_ID_HEADER = 'x-switchyard-request-id';
@@ -8,6 +9,16 @@ export const REQUEST_ID_HEADER = 'x-switchyard-request-id';
 export const OVERHEAD_HEADER = 'x-switchyard-overhead-ms';
 /** Request features a lenient route removed to fit the serving model (canonical feature names). */
 export const DROPPED_HEADER = 'x-switchyard-dropped-params';
+
+/** A cascade's steps: `lite=rejected(rules: finish_reason is length), mid=accepted`. */
+export const CASCADE_HEADER = 'x-switchyard-cascade';
+/** After a verification pass: approved, refused or escalated; `unverified` for a rejected answer sent anyway. */
+export const VERIFIED_HEADER = 'x-switchyard-verified';
+
+/** Header values are Latin-1 without control characters; reasons may quote model output. */
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 1_000);
+}
 
 /** The compact "why" on every answered request: which route decided, which model served, how many tries. */
 export function routingHeaders(
@@ -17,6 +28,7 @@ export function routingHeaders(
     readonly served: ResolvedModel;
     readonly attempts: readonly AttemptRecord[];
     readonly dropped: readonly RequestFeature[];
+    readonly verification?: VerificationSummary;
   },
 ): Record<string, string> {
   const headers: Record<string, string> = {
@@ -28,5 +40,10 @@ export function routingHeaders(
   };
   // Lenient routes say what they removed; a client never has to guess why an answer ignored a field.
   if (outcome.dropped.length > 0) headers[DROPPED_HEADER] = outcome.dropped.join(', ');
+  const verification = outcome.verification;
+  if (verification !== undefined) {
+    if (verification.steps.length > 0) headers[CASCADE_HEADER] = headerSafe(verification.steps.join(', '));
+    if (verification.result !== undefined) headers[VERIFIED_HEADER] = verification.result;
+  }
   return headers;
 }

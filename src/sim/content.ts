@@ -7,7 +7,8 @@
  *   default) and the last message is a user message that mentions a tool's name (`get_weather` or
  *   `get weather`). `required` with no mention calls the first tool; `auto` may call every mentioned tool
  *   unless parallel_tool_calls is false.
- * - Otherwise JSON for response_format json_object / json_schema, else English prose.
+ * - Otherwise JSON for response_format json_object / json_schema, else English prose (or the model
+ *   profile's fixed `reply`).
  * - The natural length is drawn from a seeded log-normal (median ~90 tokens). A cap (max_tokens) shorter
  *   than that cuts the answer with finish_reason `length`; stop sequences then cut the text before the
  *   first match with finish_reason `stop`.
@@ -146,7 +147,13 @@ function applyStop(steps: SimStep[], stop: readonly string[]): number | undefine
   return generated;
 }
 
-export function generateCompletion(prompt: SimPrompt, seed: number, promptTokens: number): SimCompletion {
+export function generateCompletion(
+  prompt: SimPrompt,
+  seed: number,
+  promptTokens: number,
+  /** A profile's fixed answer, used for plain-text answers instead of generated prose. */
+  reply?: string,
+): SimCompletion {
   const random = createRandom(contentSeed(seed, prompt));
   const tools = chooseTools(prompt);
   let steps: SimStep[];
@@ -155,7 +162,12 @@ export function generateCompletion(prompt: SimPrompt, seed: number, promptTokens
     steps = toolCallSteps(tools, random);
     finishReason = 'tool_calls';
   } else {
-    const tokens = prompt.responseFormat.kind === 'text' ? proseTokens(random) : jsonTokens(prompt, random);
+    const tokens =
+      prompt.responseFormat.kind !== 'text'
+        ? jsonTokens(prompt, random)
+        : reply === undefined
+          ? proseTokens(random)
+          : splitIntoTokens(reply);
     steps = tokens.map((text) => ({ kind: 'text', text }));
     finishReason = 'stop';
   }

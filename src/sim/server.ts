@@ -213,7 +213,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         model: prompt.model,
         ...(prompt.logprobs === undefined ? {} : { logprobs: prompt.logprobs }),
       },
-      completion: generateCompletion(prompt, seed, promptTokens),
+      completion: generateCompletion(prompt, seed, promptTokens, prepared.profile.reply),
       stream: prompt.stream,
       includeUsage: prompt.includeUsage,
       firstTokenDelayMs: ttft + (fault?.name === 'slow_first_token' ? fault.delayMs : 0),

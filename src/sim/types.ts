@@ -148,4 +148,6 @@ export interface SimModelProfile {
   readonly contextWindow: number;
   /** Faults applied to every request for this model unless the request header overrides. */
   readonly faults: readonly string[];
+  /** A fixed answer for every plain-text request (a scripted verifier or refusal in tests and demos). */
+  readonly reply?: string;
 }
