@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigText } from './load.ts';
 
 // Every YAML example in these pages must load, so the docs cannot drift from the code.
-const PAGES = ['configuration.md', 'resilience.md'];
+const PAGES = ['configuration.md', 'resilience.md', 'cascades.md'];
 const pages = await Promise.all(
   PAGES.map((page) => readFile(join(import.meta.dirname, '../../docs', page), 'utf8')),
 );
@@ -21,7 +21,7 @@ const env = {
   PROXY_TOKEN: 'proxy-test',
 };
 
-describe('YAML examples in docs/configuration.md and docs/resilience.md', () => {
+describe('YAML examples in docs/configuration.md, docs/resilience.md and docs/cascades.md', () => {
   it('has examples', () => {
     expect(examples.length).toBeGreaterThanOrEqual(8);
   });
