@@ -40,7 +40,7 @@ export async function createGateway(
   let accepting = true;
   const transport = createHttpTransport();
   const adapters = await createAdapters(config.providers, PROVIDER_FACTORIES, { transport });
-  const signals = createSignalRegistry();
+  const signals = createSignalRegistry({ complexity: config.signals.complexity });
   const breakers = createCircuitBreakers(config.circuitBreaker, options.now);
   const executor = withVerification(
     createExecutor(adapters, config.providers, {

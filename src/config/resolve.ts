@@ -155,6 +155,13 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
               sampleRatio: document.tracing.sample_ratio,
               headers: document.tracing.headers,
             },
+      signals: {
+        complexity: {
+          weights: document.signals.complexity.weights,
+          boundedAt: document.signals.complexity.bounded_at,
+          extendedAt: document.signals.complexity.extended_at,
+        },
+      },
       tenantTags: new Map(
         Object.entries(document.tenants).map(([name, tenant]) => [name, tenant.require_tags]),
       ),

@@ -8,6 +8,7 @@ import type { BreakerSettings } from '../executor/circuit-breaker.ts';
 import type { RetrySettings } from '../executor/retry-policy.ts';
 import type { SignalValue, SignalValues } from '../features/signal-types.ts';
 import type { SimModelProfile } from '../sim/types.ts';
+import type { ComplexitySettings } from '../features/complexity.ts';
 
 export type ProviderType = 'openai' | 'openai-compatible' | 'anthropic' | 'gemini' | 'sim';
 
@@ -226,6 +227,10 @@ export interface TracingSettings {
   readonly headers: Readonly<Record<string, string>>;
 }
 
+export interface SignalSettings {
+  readonly complexity: ComplexitySettings;
+}
+
 export interface ResolvedConfig {
   /** Short content hash of the source config, recorded with every request. */
   readonly version: string;
@@ -250,6 +255,8 @@ export interface ResolvedConfig {
   readonly tracing: TracingSettings | undefined;
   /** Tenant name → tags every target serving that tenant must carry. */
   readonly tenantTags: ReadonlyMap<string, readonly string[]>;
+  /** Tuning of the text signals. */
+  readonly signals: SignalSettings;
   /** Providers switched off because an environment variable they require is unset (for the log). */
   readonly inactiveProviders: readonly { readonly name: string; readonly missingEnv: readonly string[] }[];
 }

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { httpUrl, milliseconds, positiveInt } from './schema-primitives.ts';
 import { cascadeSchema, verifySchema } from './schema-verification.ts';
+import { signalsSchema } from './schema-signals.ts';
 import { deploymentLimitKeys, deploymentSchema, hedgeSchema } from './schema-resilience.ts';
 import { metricsSchema, requestLogSchema, tracingSchema } from './schema-telemetry.ts';
 import { PROVIDER_DEFAULTS, RESILIENCE_DEFAULTS, ROUTING_DEFAULTS, SERVER_DEFAULTS } from './defaults.ts';
@@ -361,6 +362,7 @@ export const configDocumentSchema = z
       .describe(
         'Per deployment (model on its provider): stop calling one that keeps failing, probe it later.',
       ),
+    signals: signalsSchema,
     request_log: requestLogSchema,
     metrics: metricsSchema,
     tracing: tracingSchema,

@@ -44,6 +44,9 @@ routes:
   - name: quick
     match: 'metadata.kind == "fact" && prompt_tokens < 200'
     targets: [small-window, lite]
+  - name: hard
+    match: 'complexity == "extended"'
+    targets: [heavy]
   - name: default
     targets: [lite]
   - name: needs-eu
@@ -135,6 +138,21 @@ const chat = (extra: object = {}, messages = [turn('Hello there')]) => ({
 });
 
 describe('rule-based routing', () => {
+  it('routes on the complexity tier, and records the tier it read', async () => {
+    const hard = turn(
+      'Design the architecture of a multi-region payments system. It must never double-charge and should survive a region outage. Explain the trade-offs and give a step-by-step migration plan.',
+    );
+    const sent = await send(chat({}, [hard]));
+    expect(sent.headers.get('x-switchyard-route')).toBe('hard');
+    const record = await recordOf(sent);
+    expect(record.decision.rules.find((rule) => rule.route === 'hard')).toMatchObject({
+      result: true,
+      reads: [{ signal: 'complexity', value: 'extended' }],
+    });
+    const easy = await send(chat({}, [turn('What is the capital of Peru?')]));
+    expect(easy.headers.get('x-switchyard-route')).toBe('default');
+  });
+
   it('sends a request no rule matches to the default route', async () => {
     const { status, headers } = await send(chat());
     expect(status).toBe(200);

@@ -23,10 +23,15 @@
  *                               else normal; an unknown value is missing (and a recorded failure)
  *   tenant             string   the tenant the gateway resolved, else x-switchyard-tenant (trusted proxy)
  *   metadata.<key>     string   x-switchyard-meta-<key> header, else body metadata; keys case-insensitive
+ *   complexity         string   trivial | bounded | extended, from cheap text features (features/complexity.ts)
+ *   complexity_score   number   the weighted score the tier is cut from
+ *   intent             string   the last user turn's intent from the configured classifier; `oos` for none
+ *   intent_confidence  number   the classifier's confidence in it
  */
 
 import { SignalRegistry } from './registry.ts';
 import { registerRequestSignals } from './request-signals.ts';
+import { registerTextSignals, type TextSignalSettings } from './text-signals.ts';
 
 export {
   RequestSignals,
@@ -50,7 +55,12 @@ export {
   type Priority,
 } from './request-signals.ts';
 
-/** A registry holding the built-in request signals. */
-export function createSignalRegistry(): SignalRegistry {
-  return registerRequestSignals(new SignalRegistry());
+export { OUT_OF_SCOPE_INTENT, type IntentClassifier, type TextSignalSettings } from './text-signals.ts';
+
+/**
+ * A registry holding the built-in signals. The settings tune the text signals at runtime; the catalog
+ * (names and types, for checking rules at load) is the same with or without them.
+ */
+export function createSignalRegistry(settings: TextSignalSettings = {}): SignalRegistry {
+  return registerTextSignals(registerRequestSignals(new SignalRegistry()), settings);
 }

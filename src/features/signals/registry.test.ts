@@ -102,18 +102,18 @@ describe('SignalRegistry', () => {
 
   it('lets a later feature register a signal beside the built-ins, visible to rules and values', () => {
     const registry = createSignalRegistry().register(
-      { name: 'intent', type: 'string', description: 'What the user wants, from a classifier.' },
+      { name: 'sentiment', type: 'string', description: 'How the user feels, from a classifier.' },
       ({ request: { messages } }) => (messages.length > 0 ? 'classify' : undefined),
     );
     const catalog: SignalCatalog = registry;
-    expect(catalog.lookup('intent')).toEqual({
-      name: 'intent',
+    expect(catalog.lookup('sentiment')).toEqual({
+      name: 'sentiment',
       type: 'string',
-      description: 'What the user wants, from a classifier.',
+      description: 'How the user feels, from a classifier.',
     });
-    expect(catalog.list().map((definition) => definition.name)).toContain('intent');
+    expect(catalog.list().map((definition) => definition.name)).toContain('sentiment');
     const values: SignalValues = registry.valuesFor(context);
-    expect(values.get('intent')).toBe('classify');
+    expect(values.get('sentiment')).toBe('classify');
     expect(values.get('convo_length')).toBe(1);
   });
 

@@ -244,6 +244,10 @@ describe('the built-in catalog', () => {
       'priority',
       'conversation_id',
       'tenant',
+      'complexity',
+      'complexity_score',
+      'intent',
+      'intent_confidence',
       'metadata.*',
     ]);
     for (const definition of registry.list()) expect(definition.description).not.toMatch(/\n/);

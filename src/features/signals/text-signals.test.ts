@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest } from '../../core/request.ts';
+import { DEFAULT_COMPLEXITY } from '../complexity.ts';
+import { createSignalRegistry } from './index.ts';
+
+function request(...turns: string[]): ChatRequest {
+  return {
+    model: 'auto',
+    messages: turns.map((text, index) => ({
+      role: index % 2 === 0 ? 'user' : 'assistant',
+      content: [{ type: 'text', text }],
+    })),
+    sampling: {},
+    stream: false,
+    includeUsage: false,
+    metadata: {},
+  };
+}
+
+describe('text signals', () => {
+  it('gives the complexity tier and score, tuned by the settings', () => {
+    const values = createSignalRegistry().valuesFor({ request: request('hi'), headers: {} });
+    expect(values.get('complexity')).toBe('trivial');
+    expect(values.get('complexity_score')).toBe(0);
+    const eager = { ...DEFAULT_COMPLEXITY, boundedAt: 0, extendedAt: 0 };
+    const tuned = createSignalRegistry({ complexity: eager }).valuesFor({
+      request: request('hi'),
+      headers: {},
+    });
+    expect(tuned.get('complexity')).toBe('extended');
+  });
+
+  it('classifies the last user turn once for both intent signals', () => {
+    const seen: string[] = [];
+    const registry = createSignalRegistry({
+      intent: {
+        classify(text) {
+          seen.push(text);
+          return text.includes('refund')
+            ? { label: 'billing', confidence: 0.9 }
+            : { label: 'oos', confidence: 0.2 };
+        },
+      },
+    });
+    const values = registry.valuesFor({ request: request('hello', 'Hi!', 'I want a refund'), headers: {} });
+    expect(values.get('intent')).toBe('billing');
+    expect(values.get('intent_confidence')).toBe(0.9);
+    expect(seen).toEqual(['I want a refund']);
+  });
+
+  it('reads intent as missing, with the reason kept, when no classifier is configured', () => {
+    const values = createSignalRegistry().valuesFor({ request: request('hello'), headers: {} });
+    expect(values.get('intent')).toBeUndefined();
+    expect(
+      values
+        .failures()
+        .map((failure) => failure.message)
+        .join(),
+    ).toContain('signals.intent');
+  });
+});
