@@ -135,12 +135,13 @@ function decodeRequest(body: unknown, path: string): ChatRequest {
 }
 
 /** Routes one request; throws the planner's GatewayError when routing refuses it. */
-export function explainRequest(
+export async function explainRequest(
   config: ResolvedConfig,
   request: ChatRequest,
   headers: ExplainFlags['headers'] = {},
-): Explanation {
-  return explainRouting(createPlanner(config), createSignalRegistry(), request, headers);
+): Promise<Explanation> {
+  const signals = createSignalRegistry({ complexity: config.signals.complexity });
+  return explainRouting(createPlanner(config), signals, request, headers);
 }
 
 export async function runExplainCommand(args: readonly string[], io: ExplainIo = processIo): Promise<number> {
@@ -174,7 +175,7 @@ export async function runExplainCommand(args: readonly string[], io: ExplainIo =
   }
 
   try {
-    io.stdout(`${JSON.stringify(explainRequest(config, request, flags.headers), null, 2)}\n`);
+    io.stdout(`${JSON.stringify(await explainRequest(config, request, flags.headers), null, 2)}\n`);
     return 0;
   } catch (error) {
     if (!(error instanceof GatewayError)) throw error;

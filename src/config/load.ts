@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { SignalCatalog } from '../features/signal-types.ts';
 import { createSignalRegistry } from '../features/signals/index.ts';
 import { SIM_TIER_PROFILES } from '../sim/profiles.ts';
@@ -53,7 +53,11 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
     throw new ConfigError(source, [{ path: '', message: `cannot read the config file: ${reason}` }]);
   }
-  return loadConfigText(text, { source, ...(options.env === undefined ? {} : { env: options.env }) });
+  return loadConfigText(text, {
+    source,
+    baseDir: dirname(path),
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
 }
 
 export async function loadDefaultConfig(
@@ -68,6 +72,8 @@ export interface LoadConfigTextOptions {
   readonly source?: string;
   /** The signals rules may read; default the built-in request signals. */
   readonly signals?: SignalCatalog;
+  /** Files the config names are relative to this; default the working directory. */
+  readonly baseDir?: string;
 }
 
 /** Resolve config from YAML text (what loadConfig does after reading the file). */
@@ -108,6 +114,7 @@ export async function loadConfigText(
     dormantModels: split.dormantModels,
     simTiers: SIM_TIER_PROFILES,
     signals: options.signals ?? createSignalRegistry(),
+    ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
   });
   if (!result.ok) return fail(result.issues.map(parsed.locate));
   return deepFreeze(result.config);

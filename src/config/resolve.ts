@@ -20,6 +20,7 @@ import type {
 import { resolveDeployments } from './resolve-deployments.ts';
 import { resolveModel } from './resolve-models.ts';
 import { resolveCascade, resolveVerify, verificationIssues } from './resolve-verification.ts';
+import { intentRuleIssue, resolveSignals } from './resolve-signals.ts';
 import { resolveProvider } from './resolve-providers.ts';
 import type { ConfigDocument } from './schema.ts';
 
@@ -33,6 +34,8 @@ export interface ResolveInput {
   readonly simTiers: Readonly<Record<string, SimModelProfile>>;
   /** The signals `match` rules may read, for type-checking them. */
   readonly signals: SignalCatalog;
+  /** Files the config names (an intent classifier) are relative to this; default the working directory. */
+  readonly baseDir?: string;
 }
 
 export type ResolveResult =
@@ -96,7 +99,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
             : { afterMs: route.hedge.after_ms, quantile: route.hedge.quantile },
         cascade: resolveCascade(route),
         verify: resolveVerify(route),
-        match: compileMatch(route.match, index, input.signals, issues),
+        match: compileMatch(route.match, index, input, issues),
         pinned: route.pin,
         requireTags: route.require_tags,
       });
@@ -107,6 +110,8 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
       });
     }
   }
+  const modelIds = new Set([...Object.keys(document.models), ...input.dormantModels.keys()]);
+  const signals = resolveSignals(document, input.baseDir ?? process.cwd(), modelIds, issues);
   if (issues.length > 0) return { ok: false, issues };
 
   return {
@@ -155,13 +160,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
               sampleRatio: document.tracing.sample_ratio,
               headers: document.tracing.headers,
             },
-      signals: {
-        complexity: {
-          weights: document.signals.complexity.weights,
-          boundedAt: document.signals.complexity.bounded_at,
-          extendedAt: document.signals.complexity.extended_at,
-        },
-      },
+      signals,
       tenantTags: new Map(
         Object.entries(document.tenants).map(([name, tenant]) => [name, tenant.require_tags]),
       ),
@@ -174,12 +173,16 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
 function compileMatch(
   source: string | undefined,
   routeIndex: number,
-  signals: SignalCatalog,
+  input: ResolveInput,
   issues: PendingIssue[],
 ): RouteRule | undefined {
   if (source === undefined) return undefined;
   try {
-    return compileRule(source, signals);
+    const rule = compileRule(source, input.signals);
+    const intentIssue = intentRuleIssue(rule.signals, input.document);
+    if (intentIssue !== undefined)
+      issues.push({ path: ['routes', routeIndex, 'match'], message: intentIssue });
+    return rule;
   } catch (error) {
     if (!(error instanceof RuleError)) throw error;
     issues.push({

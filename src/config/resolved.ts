@@ -229,6 +229,22 @@ export interface TracingSettings {
 
 export interface SignalSettings {
   readonly complexity: ComplexitySettings;
+  /** Absent: no intent classifier; rules cannot read `intent`. */
+  readonly intent: IntentSettings | undefined;
+}
+
+/** Where the intent classifier comes from; file paths are absolute. */
+export type IntentSource =
+  | { readonly kind: 'model'; readonly path: string }
+  | { readonly kind: 'data'; readonly path: string }
+  | { readonly kind: 'examples'; readonly examples: Readonly<Record<string, readonly string[]>> };
+
+export interface IntentSettings {
+  readonly source: IntentSource;
+  /** Classify by nearest centroid over this model's embeddings instead of in process. */
+  readonly embeddingsModel: string | undefined;
+  /** Overrides the calibrated out-of-scope threshold. */
+  readonly minConfidence: number | undefined;
 }
 
 export interface ResolvedConfig {

@@ -33,6 +33,12 @@ export interface CallContext {
  * Request parameters a wire format can carry or not, whatever the model (model-dependent features are
  * `ModelCapabilities`). The gateway checks a request against both before sending it.
  */
+export interface EmbeddingResult {
+  readonly vectors: readonly Float32Array[];
+  /** Input tokens as the upstream reported them (0 when it did not). */
+  readonly inputTokens: number;
+}
+
 export interface ParameterSupport {
   readonly topK: boolean;
   readonly seed: boolean;
@@ -58,6 +64,11 @@ export interface ProviderAdapter {
     model: ResolvedModel,
     context: CallContext,
   ): Promise<AsyncIterable<StreamBatch>>;
+  /**
+   * Embeds texts with an embeddings model (`/v1/embeddings` on OpenAI-style servers). Absent when the
+   * wire format has none. Vectors come back in the order of `texts`.
+   */
+  embed?(texts: readonly string[], model: ResolvedModel, context: CallContext): Promise<EmbeddingResult>;
   /** Readiness: can this provider take traffic (its dependencies initialised)? Cheap, no upstream call. */
   ready(): boolean;
   close(): Promise<void>;

@@ -17,12 +17,14 @@ export interface Explanation {
 }
 
 /** Routes one request; throws the planner's GatewayError when routing refuses it. */
-export function explainRouting(
+export async function explainRouting(
   planner: Planner,
   signals: SignalRegistry,
   request: ChatRequest,
   headers: RequestHeaders,
-): Explanation {
+): Promise<Explanation> {
+  // Signals that need a call first (an embedding intent) make it, as for a real request.
+  await signals.prepare({ request, headers });
   const values = signals.valuesFor({ request, headers });
   const plan = planner.plan(request, values);
   return {

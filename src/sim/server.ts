@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { SimModelProfile } from './types.ts';
 import { generateCompletion } from './content.ts';
+import { answerEmbeddings } from './embeddings.ts';
 import { FaultSpecError, FaultState, parseFaultList, type Fault, type FaultRule } from './faults.ts';
 import { logNormalFromMedianP95, sampleLogNormal, type LogNormal } from './latency.ts';
 import { SIM_FALLBACK_PROFILE, SIM_TIER_PROFILES } from './profiles.ts';
@@ -262,6 +263,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         readBody(request, response, wire, generate);
         return;
       }
+    }
+    if (method === 'POST' && path === '/v1/embeddings') {
+      let bodyText = '';
+      request.on('data', (chunk: Buffer) => (bodyText += chunk.toString('utf8')));
+      request.on('end', () => {
+        const answered = answerEmbeddings(bodyText);
+        if (answered.ok) sendJson(response, 200, answered.body);
+        else
+          sendError(response, OPENAI_WIRE, {
+            kind: 'invalid_request',
+            message: answered.message,
+            param: answered.param,
+            code: null,
+          });
+      });
+      return;
     }
     if (request.method === 'GET' && path === '/v1/models') {
       sendJson(response, 200, encodeOpenAIModelList([...profiles.keys()], MODELS_CREATED));

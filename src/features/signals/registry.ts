@@ -83,6 +83,25 @@ const FAMILY_SEPARATOR = '.';
 export class SignalRegistry implements SignalCatalog {
   readonly #fixed = new Map<string, FixedSignal>();
   readonly #families = new Map<string, SignalFamily>();
+  readonly #preparers: ((context: SignalContext) => Promise<void>)[] = [];
+
+  /**
+   * Work a signal needs done before rules read it synchronously — a network call such as an embedding.
+   * The preparer stores its result where its compute finds it; a preparer that throws is logged by its
+   * signal reading as missing (its compute reports why).
+   */
+  addPreparer(prepare: (context: SignalContext) => Promise<void>): this {
+    this.#preparers.push(prepare);
+    return this;
+  }
+
+  /** Runs the preparers for one request; undefined when there are none, so most requests never await. */
+  prepare(context: SignalContext): Promise<void> | undefined {
+    if (this.#preparers.length === 0) return undefined;
+    return Promise.all(this.#preparers.map((prepare) => prepare(context).catch(() => undefined))).then(
+      () => undefined,
+    );
+  }
 
   /** Add a fixed signal. Throws on a malformed or duplicate name: registration is startup code. */
   register<T extends SignalType>(

@@ -34,6 +34,7 @@ describe('text signals', () => {
     const seen: string[] = [];
     const registry = createSignalRegistry({
       intent: {
+        kind: 'in-process',
         classify(text) {
           seen.push(text);
           return text.includes('refund')
@@ -46,6 +47,30 @@ describe('text signals', () => {
     expect(values.get('intent')).toBe('billing');
     expect(values.get('intent_confidence')).toBe(0.9);
     expect(seen).toEqual(['I want a refund']);
+  });
+
+  it('prepares an embedding classification before rules read it, once per request', async () => {
+    let calls = 0;
+    const registry = createSignalRegistry({
+      intent: {
+        kind: 'embedding',
+        classify: (text) => {
+          calls += 1;
+          return Promise.resolve({ label: text.length > 3 ? 'long' : 'short', confidence: 0.7 });
+        },
+      },
+    });
+    const context = { request: request('hello there'), headers: {} };
+    await registry.prepare(context);
+    const values = registry.valuesFor(context);
+    expect(values.get('intent')).toBe('long');
+    expect(values.get('intent_confidence')).toBe(0.7);
+    expect(calls).toBe(1);
+    // Not prepared (or the call failed): missing, with the reason.
+    const unprepared = registry.valuesFor({ request: request('hi'), headers: {} });
+    expect(unprepared.get('intent')).toBeUndefined();
+    expect(unprepared.failures()[0]?.message).toContain('not prepared');
+    expect(createSignalRegistry().prepare(context)).toBeUndefined();
   });
 
   it('reads intent as missing, with the reason kept, when no classifier is configured', () => {

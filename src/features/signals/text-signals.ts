@@ -14,10 +14,18 @@ import {
 } from '../complexity.ts';
 import type { SignalRegistry } from './registry.ts';
 
-/** What the intent signals need of a classifier. */
-export interface IntentClassifier {
-  classify(text: string): { readonly label: string; readonly confidence: number };
+export interface IntentResult {
+  readonly label: string;
+  readonly confidence: number;
 }
+
+/**
+ * What the intent signals need of a classifier: an in-process one answers at once; an embedding one
+ * needs a network call, made before routing (the registry's preparer) and read back by the rules.
+ */
+export type IntentClassifier =
+  | { readonly kind: 'in-process'; classify(text: string): IntentResult }
+  | { readonly kind: 'embedding'; classify(text: string): Promise<IntentResult> };
 
 export interface TextSignalSettings {
   readonly complexity?: ComplexitySettings;
@@ -44,15 +52,28 @@ export function registerTextSignals(
   };
 
   const classifier = settings.intent;
-  const classifications = new WeakMap<ChatRequest, { label: string; confidence: number } | undefined>();
-  const classify = (request: ChatRequest): { label: string; confidence: number } | undefined => {
+  const classifications = new WeakMap<ChatRequest, IntentResult | undefined>();
+  const failures = new WeakMap<ChatRequest, unknown>();
+  const classify = (request: ChatRequest): IntentResult | undefined => {
     if (classifier === undefined) throw new Error('no intent classifier is configured (signals.intent)');
     if (classifications.has(request)) return classifications.get(request);
+    if (failures.has(request)) throw failures.get(request);
+    if (classifier.kind === 'embedding') throw new Error('the intent embedding was not prepared');
     const text = lastUserText(request.messages);
     const result = text === undefined ? undefined : classifier.classify(text);
     classifications.set(request, result);
     return result;
   };
+  if (classifier?.kind === 'embedding') {
+    registry.addPreparer(async ({ request }) => {
+      const text = lastUserText(request.messages);
+      try {
+        classifications.set(request, text === undefined ? undefined : await classifier.classify(text));
+      } catch (error) {
+        failures.set(request, error);
+      }
+    });
+  }
 
   return registry
     .register(

@@ -13,6 +13,7 @@ import type { ErrorOrigin } from '../error-origin.ts';
 import { createHttpAdapter } from '../http-adapter.ts';
 import type { HttpTransport } from '../transport/http-transport.ts';
 import { decodeResponse } from './decode-response.ts';
+import { createEmbedder } from './embeddings.ts';
 import { decodeStream } from './decode-stream.ts';
 import { encodeRequest, type MaxTokensField } from './encode-request.ts';
 import { mapHttpError, mapStreamError, readErrorInfo } from './map-error.ts';
@@ -32,7 +33,7 @@ const WIRE_CAPABILITIES: ModelCapabilities = Object.freeze({
 export function createOpenAIAdapter(provider: ResolvedProvider, transport: HttpTransport): ProviderAdapter {
   const url = chatCompletionsUrl(provider);
   const maxTokensField: MaxTokensField = provider.type === 'openai' ? 'max_completion_tokens' : 'max_tokens';
-  return createHttpAdapter(provider, transport, {
+  const adapter = createHttpAdapter(provider, transport, {
     capabilities: WIRE_CAPABILITIES,
     // OpenAI has no top_k; vLLM, llama.cpp and Ollama's OpenAI endpoints accept it as an extra field.
     parameters: Object.freeze({ topK: provider.type !== 'openai', seed: true, penalties: true }),
@@ -49,6 +50,7 @@ export function createOpenAIAdapter(provider: ResolvedProvider, transport: HttpT
     decodeStream,
     errorInBody,
   });
+  return { ...adapter, embed: createEmbedder(provider, transport) };
 }
 
 /** `baseUrl/chat/completions` plus the provider's fixed query (Azure's `api-version`). */

@@ -52,6 +52,28 @@ describe('sim adapter', () => {
     expect(adapter.ready()).toBe(true);
   });
 
+  it('embeds through the OpenAI embeddings endpoint, one unit vector per text in order', async () => {
+    expect(typeof adapter.embed).toBe('function');
+    const result = await adapter.embed!(
+      ['reset my password', 'reset my password please', 'track my parcel'],
+      model,
+      context(),
+    );
+    expect(result.vectors).toHaveLength(3);
+    expect(result.inputTokens).toBeGreaterThan(0);
+    const [first, second, third] = result.vectors.map((vector) => Array.from(vector));
+    const cosine = (a: number[] = [], b: number[] = []): number =>
+      a.reduce((sum, value, index) => sum + value * (b[index] ?? 0), 0);
+    expect(cosine(first, first)).toBeCloseTo(1, 4);
+    expect(cosine(first, second)).toBeGreaterThan(cosine(first, third) + 0.3);
+  });
+
+  it('maps an embeddings request the simulator refuses to a catalogued error', async () => {
+    await expect(adapter.embed!([], model, context())).rejects.toMatchObject({
+      code: 'upstream_bad_request',
+    });
+  });
+
   it('generates through the OpenAI adapter and a real socket', async () => {
     const response = await adapter.generate(request, model, context());
     expect(response.upstreamModel).toBe('sim-lite');

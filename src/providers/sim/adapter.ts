@@ -66,6 +66,9 @@ export async function createSimAdapter(
     capabilities: (model) => upstream.capabilities(model),
     generate: (request, model, context) => upstream.generate(request, model, context),
     stream: (request, model, context) => upstream.stream(request, model, context),
+    ...(upstream.embed === undefined
+      ? {}
+      : { embed: (texts, model, context) => upstream.embed!(texts, model, context) }),
     ready: () => !closed && upstream.ready(),
     async close() {
       closed = true;

@@ -29,7 +29,11 @@ export function chatHandler(services: GatewayServices, protocol: ClientProtocol)
       const chat = protocol.decodeRequest(request.body);
       tracker.started(chat);
       const decisionStart = performance.now();
-      const signals = services.signals.valuesFor({ request: chat, headers: request.headers });
+      const signalContext = { request: chat, headers: request.headers };
+      // Only signals that need a call first (an embedding intent) prepare; most requests never await here.
+      const preparing = services.signals.prepare(signalContext);
+      if (preparing !== undefined) await preparing;
+      const signals = services.signals.valuesFor(signalContext);
       let plan = services.planner.plan(chat, signals);
       // Fitting by summary needs a model call before the request can be sent.
       if (plan.complete !== undefined) plan = await plan.complete();

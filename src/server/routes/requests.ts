@@ -32,6 +32,6 @@ export function requestRecordHandler(services: GatewayServices) {
 export function explainHandler(services: GatewayServices) {
   return async function explainRoute(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const chat = decodeChatCompletionRequest(request.body);
-    return reply.send(explainRouting(services.planner, services.signals, chat, request.headers));
+    return reply.send(await explainRouting(services.planner, services.signals, chat, request.headers));
   };
 }
