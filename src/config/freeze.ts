@@ -12,6 +12,8 @@ export function deepFreeze<T>(value: T): T {
 
 function freezeValue(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  // Typed arrays (a learned model's weights) cannot be frozen; their loaders never write them again.
+  if (ArrayBuffer.isView(value)) return;
   if (value instanceof Map) {
     for (const [key, item] of value) {
       freezeValue(key);

@@ -21,6 +21,7 @@ import { resolveDeployments } from './resolve-deployments.ts';
 import { resolveModel } from './resolve-models.ts';
 import { resolveCascade, resolveVerify, verificationIssues } from './resolve-verification.ts';
 import { intentRuleIssue, resolveSignals } from './resolve-signals.ts';
+import { resolveLearned } from './resolve-learned.ts';
 import { resolveProvider } from './resolve-providers.ts';
 import type { ConfigDocument } from './schema.ts';
 
@@ -99,6 +100,7 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
             : { afterMs: route.hedge.after_ms, quantile: route.hedge.quantile },
         cascade: resolveCascade(route),
         verify: resolveVerify(route),
+        learned: await resolveLearned(route, index, input.baseDir ?? process.cwd(), issues),
         match: compileMatch(route.match, index, input, issues),
         pinned: route.pin,
         requireTags: route.require_tags,

@@ -9,6 +9,7 @@ import type { RetrySettings } from '../executor/retry-policy.ts';
 import type { SignalValue, SignalValues } from '../features/signal-types.ts';
 import type { SimModelProfile } from '../sim/types.ts';
 import type { ComplexitySettings } from '../features/complexity.ts';
+import type { LearnedRouter } from '../learning/router/predict.ts';
 
 export type ProviderType = 'openai' | 'openai-compatible' | 'anthropic' | 'gemini' | 'sim';
 
@@ -59,7 +60,7 @@ export interface ResolvedProvider {
 
 export interface ResolvedRoute {
   readonly name: string;
-  readonly strategy: 'single' | 'fallback' | 'split' | 'cascade';
+  readonly strategy: 'single' | 'fallback' | 'split' | 'cascade' | 'learned';
   /** Model ids, in the order they are tried. */
   readonly targets: readonly string[];
   /** `split`: one weight per target. */
@@ -88,6 +89,8 @@ export interface ResolvedRoute {
   readonly cascade: CascadeSettings | undefined;
   /** A verification pass every answer of this route must pass before it goes out. */
   readonly verify: VerifySettings | undefined;
+  /** `strategy: learned`: the router and the trade-off that pick the target. */
+  readonly learned: LearnedRouteSettings | undefined;
   /** What happens to a request feature a target cannot carry. */
   readonly onUnsupported: 'strict' | 'lenient';
   /** The compiled `match` rule; undefined for routes reached only by name or as the default. */
@@ -151,6 +154,27 @@ export interface VerifySettings {
   /** `escalate`: the model that answers instead. */
   readonly escalateTo: string;
   readonly refusalText: string;
+}
+
+export type LearnedPolicy =
+  | { readonly kind: 'max-utility'; readonly lambda: number }
+  | { readonly kind: 'quality-target'; readonly target: number }
+  | {
+      readonly kind: 'strong-weak';
+      readonly strong: string;
+      readonly weak: string;
+      readonly threshold: number;
+    };
+
+export interface LearnedRouteSettings {
+  /** The loaded artifact (its weights are typed arrays: never written, and exempt from freezing). */
+  readonly router: LearnedRouter;
+  readonly routerPath: string;
+  readonly policy: LearnedPolicy;
+  /** Target id → the router's model name. */
+  readonly modelNames: Readonly<Record<string, string>>;
+  /** Cost per target: the router's recorded means, or prices × this request's tokens. */
+  readonly costs: 'router' | 'prices';
 }
 
 export interface HedgeSettings {

@@ -7,6 +7,7 @@
 import type { SignalValue } from '../features/signal-types.ts';
 import type { SummarizeAction } from './fitting/summarize.ts';
 import type { TrimAction } from './fitting/trim.ts';
+import type { LearnedDecision } from './learned-choice.ts';
 
 /** How the route was chosen, in the order the router tries. */
 export type RouteSelection =
@@ -52,6 +53,8 @@ export interface RoutingDecision {
   readonly split?: { readonly key: string | null; readonly draw: number; readonly chosen: string };
   /** What was done because no target could hold the request. */
   readonly fitting?: ContextFitting;
+  /** `learned` routes: predicted quality and cost per target and the policy's choice. */
+  readonly learned?: LearnedDecision;
 }
 
 export type ContextFitting =

@@ -24,6 +24,7 @@ import type { SignalValues } from '../features/signal-types.ts';
 import { fnv1a32 } from '../core/hash.ts';
 import type { RouteSelection, RoutingDecision, RuleEvaluation } from './decision.ts';
 import { filterTargets, type FilterResult } from './filters.ts';
+import { chooseLearned } from './learned-choice.ts';
 import { SummaryCache } from './fitting/summary-cache.ts';
 import { fitOverflow, type FittedRequest, type OverflowServices, type SummarizeCall } from './overflow.ts';
 
@@ -134,6 +135,7 @@ export function createPlanner(config: ResolvedConfig, services: PlannerServices 
         logBodies: config.requestLog.bodies,
         cascade: undefined,
         verify: undefined,
+        learned: undefined,
       },
       targets: [model],
       verification: undefined,
@@ -246,6 +248,12 @@ function finishPlan(
     targets = drawn.targets;
     split = drawn.record;
   }
+  let learned: RoutingDecision['learned'];
+  if (route.learned !== undefined && targets.length > 1) {
+    const chosen = chooseLearned(route.learned, targets, sent, signals);
+    targets = chosen.targets;
+    learned = chosen.record;
+  }
   return {
     route: route.name,
     strategy: route.strategy === 'single' || route.strategy === 'cascade' ? route.strategy : 'fallback',
@@ -267,6 +275,7 @@ function finishPlan(
       removed: filtered.removed,
       targets: targets.map((target) => target.id),
       ...(split === undefined ? {} : { split }),
+      ...(learned === undefined ? {} : { learned }),
       ...(fitting === undefined ? {} : { fitting }),
     },
     request: sent,
