@@ -71,6 +71,8 @@ export async function resolveModel(
     tokenizer: document.tokenizer ?? inferTokenizer(upstreamModel),
     tags: [...new Set([...providerDocument.tags, ...document.tags])],
     source: overallSource(window.source, pricing.source),
+    // Only when set, so a model without a note resolves to the same shape as before notes existed.
+    ...(document.note === undefined ? {} : { note: document.note }),
   };
 }
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { httpUrl, milliseconds, positiveInt } from './schema-primitives.ts';
 import { cascadeSchema, verifySchema } from './schema-verification.ts';
 import { signalsSchema } from './schema-signals.ts';
+import { learnedSchema } from './schema-learned.ts';
 import { deploymentLimitKeys, deploymentSchema, hedgeSchema } from './schema-resilience.ts';
 import { metricsSchema, requestLogSchema, tracingSchema } from './schema-telemetry.ts';
 import { PROVIDER_DEFAULTS, RESILIENCE_DEFAULTS, ROUTING_DEFAULTS, SERVER_DEFAULTS } from './defaults.ts';
@@ -215,6 +216,7 @@ export const modelSchema = z.strictObject({
     .optional()
     .describe('Token counting family; inferred from the model name when absent.'),
   tags: tagList.default([]).describe('Compliance tags (region, zero data retention, …) routes can require.'),
+  note: z.string().optional().describe('One line: what this model is for (catalog snapshots).'),
 });
 
 const onUnsupportedSchema = z
@@ -247,10 +249,10 @@ const retrySchema = z
 const routeSchema = z.strictObject({
   name: z.string().min(1),
   strategy: z
-    .enum(['single', 'fallback', 'split', 'cascade'])
+    .enum(['single', 'fallback', 'split', 'cascade', 'learned'])
     .optional()
     .describe(
-      'Default: single for one target, fallback for several. `split` draws one target by `weights` (a canary), the others following as fallbacks. `cascade` tries targets cheapest first and escalates when `cascade` verifiers reject an answer.',
+      'Default: single for one target, fallback for several. `split` draws one target by `weights` (a canary), the others following as fallbacks. `cascade` tries targets cheapest first and escalates when `cascade` verifiers reject an answer. `learned` picks by a learned router (`learned`), the rest following by predicted quality.',
     ),
   targets: z.array(z.string().min(1)).min(1).describe('Model ids, in the order they are tried.'),
   weights: z
@@ -334,6 +336,7 @@ const routeSchema = z.strictObject({
     .optional()
     .describe('`strategy: cascade`: how each answer is verified (default: rule checks).'),
   verify: verifySchema.optional(),
+  learned: learnedSchema.optional(),
 });
 
 export const configDocumentSchema = z

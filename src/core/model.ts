@@ -37,6 +37,8 @@ export interface ResolvedModel {
   readonly tags: readonly string[];
   /** Where the window/price figures came from: `config`, `catalog` or `default`. */
   readonly source: 'config' | 'catalog' | 'default';
+  /** One line from config on what the model is for (shown in catalog snapshots); optional so fixtures need not set it. */
+  readonly note?: string | undefined;
 }
 
 export interface ProviderTimeouts {
