@@ -14,6 +14,9 @@ import { PROVIDER_FACTORIES } from './providers/factories.ts';
 import { createAdapters } from './providers/registry.ts';
 import { createHttpTransport } from './providers/transport/http-transport.ts';
 import { createSignalRegistry } from './features/signals/index.ts';
+import { buildIntentClassifier } from './features/intent-classifier.ts';
+import type { EmbedTexts } from './learning/embedding-classifier.ts';
+import type { ProviderAdapter } from './providers/contract.ts';
 import type { SummarizeCall } from './routing/overflow.ts';
 import { createPlanner, DIRECT_COMMIT, type ExecutionPlan } from './routing/plan.ts';
 import { createObservability } from './telemetry/observability.ts';
@@ -40,7 +43,17 @@ export async function createGateway(
   let accepting = true;
   const transport = createHttpTransport();
   const adapters = await createAdapters(config.providers, PROVIDER_FACTORIES, { transport });
-  const signals = createSignalRegistry({ complexity: config.signals.complexity });
+  const intent =
+    config.signals.intent === undefined
+      ? undefined
+      : await buildIntentClassifier(
+          config.signals.intent,
+          embedderFor(config, adapters, config.signals.intent.embeddingsModel),
+        );
+  const signals = createSignalRegistry({
+    complexity: config.signals.complexity,
+    ...(intent === undefined ? {} : { intent }),
+  });
   const breakers = createCircuitBreakers(config.circuitBreaker, options.now);
   const executor = withVerification(
     createExecutor(adapters, config.providers, {
@@ -99,6 +112,24 @@ export async function createGateway(
       await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
       await transport.close();
     },
+  };
+}
+
+/** An embedding for the intent signal is one short call; past this the signal reads as missing. */
+const INTENT_EMBED_TIMEOUT_MS = 5_000;
+
+/** Embeds through the adapter of `modelId`'s provider, when it has an embeddings endpoint. */
+function embedderFor(
+  config: ResolvedConfig,
+  adapters: ReadonlyMap<string, ProviderAdapter>,
+  modelId: string | undefined,
+): EmbedTexts | undefined {
+  const model = modelId === undefined ? undefined : config.models.get(modelId);
+  const adapter = model === undefined ? undefined : adapters.get(model.provider);
+  if (model === undefined || adapter?.embed === undefined) return undefined;
+  return async (texts) => {
+    const signal = AbortSignal.timeout(INTENT_EMBED_TIMEOUT_MS);
+    return (await adapter.embed!(texts, model, { requestId: 'intent-embedding', signal })).vectors;
   };
 }
 
