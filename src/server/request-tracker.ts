@@ -50,10 +50,12 @@ export class RequestTracker {
   #ttftMs: number | null = null;
   #finished = false;
 
-  constructor(services: TrackerServices, id: string, protocol: ClientApi) {
+  /** `tenant`: as the client's headers name it, so a request refused before routing still has one. */
+  constructor(services: TrackerServices, id: string, protocol: ClientApi, tenant?: string) {
     this.#services = services;
     this.#id = id;
     this.#protocol = protocol;
+    this.#tenant = tenant ?? null;
     this.#live = services.recent.open(id, this.#receivedAt);
     const { telemetry } = services;
     this.attempts = new AttemptLog({

@@ -397,6 +397,8 @@ describe.each(VARIANTS)('the request log in $name', (variant) => {
       servedModel: null,
       attempts: [],
       costUsd: 0,
+      // Named by the client's header even though the request never reached routing.
+      tenant: 'acme-corp',
     });
     expect(row.errorMessage).toContain('messages');
   });

@@ -51,6 +51,7 @@ export {
   PRIORITIES,
   PRIORITY_HEADER,
   TENANT_HEADER,
+  headerValue,
   registerRequestSignals,
   type Priority,
 } from './request-signals.ts';

@@ -18,12 +18,14 @@ import { requestedDeadlineMs, withDeadline } from '../deadline.ts';
 import type { GatewayServices } from '../gateway-services.ts';
 import type { ClientProtocol } from '../protocol/client-protocol.ts';
 import { RequestTracker } from '../request-tracker.ts';
+import { headerValue, TENANT_HEADER } from '../../features/signals/index.ts';
 import { OVERHEAD_HEADER, routingHeaders } from '../response-headers.ts';
 import { createSseWriter } from '../sse-writer.ts';
 
 export function chatHandler(services: GatewayServices, protocol: ClientProtocol) {
   return async function handleChat(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    const tracker = new RequestTracker(services.tracking, request.id, protocol.name);
+    const tenant = headerValue(request.headers, TENANT_HEADER);
+    const tracker = new RequestTracker(services.tracking, request.id, protocol.name, tenant);
     let served: ResolvedModel | undefined;
     try {
       const chat = protocol.decodeRequest(request.body);
