@@ -30,9 +30,29 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
     run: async (args) => (await import('./cli/stats.ts')).runStatsCommand(args),
     summary: 'print request stats (latency and TTFT percentiles, errors, cost) from a running gateway',
   },
+  router: {
+    run: async (args) => (await import('./cli/router.ts')).runRouterCommand(args),
+    summary: 'learn routing from recorded outcomes, score prompts, evaluate routers offline',
+  },
+  eval: {
+    run: async (args) => (await import('./cli/eval.ts')).runEvalCommand(args),
+    summary: 'run labelled outcomes through a config on replayed answers: what-if report or canary gate',
+  },
+  classifier: {
+    run: async (args) => (await import('./cli/classifier.ts')).runClassifierCommand(args),
+    summary: 'train, evaluate or run the in-process intent classifier (train | eval | predict)',
+  },
   schema: {
     run: async (args) => (await import('./cli/schema.ts')).runSchemaCommand(args),
     summary: 'print the JSON Schema of the config file, for editors',
+  },
+  bench: {
+    run: async (args) => (await import('./cli/bench.ts')).runBenchCommand(args),
+    summary: 'benchmark models and routes: latency, errors, cost and correctness per target',
+  },
+  catalog: {
+    run: async (args) => (await import('./cli/catalog.ts')).runCatalogCommand(args),
+    summary: "'catalog snapshot': a one-page model catalog (markdown or HTML, SVG charts) from bench JSON",
   },
 };
 

@@ -222,7 +222,7 @@ describe('examples/', () => {
     const entries = await readdir(EXAMPLES, { withFileTypes: true });
     const files = entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
     const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-    expect(folders).toEqual(['requests']);
+    expect(folders).toEqual(['alpacaeval', 'bench', 'eval', 'requests']);
     expect(files.filter((name) => name !== 'README.md').sort()).toEqual(Object.keys(CASES).sort());
 
     const requests = (await readdir(REQUESTS)).sort();

@@ -7,6 +7,7 @@
 import type { ModelCapabilities, ModelPricing, ResolvedModel } from '../core/model.ts';
 import { catalogProviderForUrl, lookupCatalog, type CatalogEntry } from './catalog.ts';
 import { CAPABILITY_DEFAULTS, MODEL_DEFAULTS } from './defaults.ts';
+import { REPLAY_DEFAULTS } from './schema-replay.ts';
 import { knownList, type PendingIssue } from './issues.ts';
 import type { ResolvedProvider } from './resolved.ts';
 import type { ModelDocument, ProviderDocument } from './schema.ts';
@@ -32,6 +33,19 @@ export async function resolveModel(
     });
     return undefined;
   }
+  const replay = provider.replay;
+  // An empty list means the file could not be read, which the provider's own issue already says.
+  if (
+    replay !== undefined &&
+    replay.recordedModels.length > 0 &&
+    !replay.recordedModels.includes(upstreamModel)
+  ) {
+    issues.push({
+      path: document.upstream === undefined ? path : [...path, 'upstream'],
+      message: `no outcomes recorded for "${upstreamModel}" in ${replay.outcomesPath} (${knownList(replay.recordedModels)})`,
+    });
+    return undefined;
+  }
   const catalogProvider = await catalogProviderOf(provider, providerDocument);
   const catalog =
     catalogProvider === undefined ? undefined : await lookupCatalog(catalogProvider, upstreamModel);
@@ -41,10 +55,12 @@ export async function resolveModel(
     [document.context_window, 'config'],
     [simProfile?.contextWindow, 'sim-profile'],
     [catalog?.contextWindow, 'catalog'],
+    [replay === undefined ? undefined : REPLAY_DEFAULTS.contextWindow, 'default'],
   ]);
   const pricing = pick<ModelPricing>([
     [document.pricing === undefined ? undefined : pricingFromDocument(document.pricing), 'config'],
     [catalog?.pricing, 'catalog'],
+    [replay === undefined ? undefined : REPLAY_DEFAULTS.pricing, 'default'],
   ]);
   if (window === undefined) issues.push({ path: [...path, 'context_window'], message: missing });
   if (pricing === undefined) issues.push({ path: [...path, 'pricing'], message: missing });
@@ -81,7 +97,7 @@ async function catalogProviderOf(
   provider: ResolvedProvider,
   providerDocument: ProviderDocument,
 ): Promise<string | undefined> {
-  if (providerDocument.type === 'sim') return undefined;
+  if (providerDocument.type === 'sim' || providerDocument.type === 'replay') return undefined;
   return providerDocument.catalog ?? (await catalogProviderForUrl(provider.baseUrl));
 }
 
@@ -104,10 +120,11 @@ function pick<T>(
   return undefined;
 }
 
-/** Catalog if either figure came from it; `default` for the sim profiles' built-in figures. */
+/** Catalog if either figure came from it; `default` for sim profiles' and replay's built-in figures. */
 function overallSource(windowSource: FigureSource, pricingSource: FigureSource): ResolvedModel['source'] {
   if (windowSource === 'catalog' || pricingSource === 'catalog') return 'catalog';
-  if (windowSource === 'sim-profile') return 'default';
+  if (windowSource === 'sim-profile' || windowSource === 'default' || pricingSource === 'default')
+    return 'default';
   return 'config';
 }
 

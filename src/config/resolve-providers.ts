@@ -4,16 +4,41 @@ import { FaultSpecError, parseFaultSpec } from '../sim/faults.ts';
 import type { ResolvedProvider, SimModelProfile, SimProviderSettings } from './resolved.ts';
 import { PROVIDER_DEFAULTS } from './defaults.ts';
 import { knownList, type PendingIssue } from './issues.ts';
+import { resolveReplaySettings } from './resolve-replay.ts';
 import type { ProviderDocument, SimProfileDocument } from './schema.ts';
 
 type SimProviderDocument = Extract<ProviderDocument, { type: 'sim' }>;
 
-export function resolveProvider(
+export async function resolveProvider(
   name: string,
   document: ProviderDocument,
   simTiers: Readonly<Record<string, SimModelProfile>>,
   issues: PendingIssue[],
-): ResolvedProvider {
+  /** Files the provider names (replay outcomes) are relative to this. */
+  baseDir: string,
+): Promise<ResolvedProvider> {
+  if (document.type === 'replay') {
+    return {
+      name,
+      type: 'replay',
+      // Served in-process from a file: nothing to connect to.
+      baseUrl: '',
+      apiKey: undefined,
+      auth: { header: PROVIDER_DEFAULTS.authHeader, prefix: '' },
+      headers: {},
+      query: {},
+      timeouts: {
+        connectMs: PROVIDER_DEFAULTS.timeouts.connectMs,
+        headersMs: PROVIDER_DEFAULTS.timeouts.headersMs,
+        bodyIdleMs: PROVIDER_DEFAULTS.timeouts.bodyIdleMs,
+      },
+      maxConnections: PROVIDER_DEFAULTS.maxConnections,
+      forwardHeaders: [],
+      defaultMaxTokens: undefined,
+      sim: undefined,
+      replay: await resolveReplaySettings(name, document, baseDir, issues),
+    };
+  }
   const timeouts = {
     connectMs: document.timeouts.connect_ms,
     headersMs: document.timeouts.headers_ms,
@@ -37,6 +62,7 @@ export function resolveProvider(
       forwardHeaders,
       defaultMaxTokens: undefined,
       sim: resolveSimSettings(name, document, simTiers, issues),
+      replay: undefined,
     };
   }
   const baseUrl = document.base_url ?? defaultBaseUrl(document.type);
@@ -61,6 +87,7 @@ export function resolveProvider(
     forwardHeaders,
     defaultMaxTokens: document.type === 'anthropic' ? document.default_max_tokens : undefined,
     sim: undefined,
+    replay: undefined,
   };
 }
 
@@ -76,7 +103,7 @@ function defaultBaseUrl(type: 'openai' | 'openai-compatible' | 'anthropic' | 'ge
   }
 }
 
-function defaultForwardHeaders(document: ProviderDocument): readonly string[] {
+function defaultForwardHeaders(document: Exclude<ProviderDocument, { type: 'replay' }>): readonly string[] {
   return document.type === 'sim' ? PROVIDER_DEFAULTS.simForwardHeaders : PROVIDER_DEFAULTS.forwardHeaders;
 }
 

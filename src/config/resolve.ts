@@ -51,7 +51,8 @@ export async function resolveDocument(input: ResolveInput): Promise<ResolveResul
   const providers = new Map<string, ResolvedProvider>();
   for (const [name, providerDocument] of Object.entries(document.providers)) {
     if (inactiveProviders.has(name)) continue;
-    providers.set(name, resolveProvider(name, providerDocument, input.simTiers, issues));
+    const baseDir = input.baseDir ?? process.cwd();
+    providers.set(name, await resolveProvider(name, providerDocument, input.simTiers, issues, baseDir));
   }
 
   const models = new Map<string, ResolvedModel>();

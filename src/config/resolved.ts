@@ -11,7 +11,7 @@ import type { SimModelProfile } from '../sim/types.ts';
 import type { ComplexitySettings } from '../features/complexity.ts';
 import type { LearnedRouter } from '../learning/router/predict.ts';
 
-export type ProviderType = 'openai' | 'openai-compatible' | 'anthropic' | 'gemini' | 'sim';
+export type ProviderType = 'openai' | 'openai-compatible' | 'anthropic' | 'gemini' | 'sim' | 'replay';
 
 /** The vendor wire formats the simulator speaks (and the adapters that reach it). */
 export type SimWire = 'openai' | 'anthropic' | 'gemini';
@@ -32,6 +32,18 @@ export interface SimProviderSettings {
   readonly seed: number;
   readonly wire: SimWire;
   readonly profiles: Readonly<Record<string, SimModelProfile>>;
+}
+
+/** A `replay` provider: recorded outcomes served as answers, matched by prompt. */
+export interface ReplayProviderSettings {
+  /** The outcomes JSONL file, absolute. */
+  readonly outcomesPath: string;
+  /** A prompt without a recording for the model: fail, or answer with simulated text. */
+  readonly onMiss: 'error' | 'simulate';
+  /** `recorded` waits each outcome's latency_ms before answering. */
+  readonly latency: 'zero' | 'recorded';
+  /** The model ids the file records outcomes for (what a model's `upstream` may name). */
+  readonly recordedModels: readonly string[];
 }
 
 export interface ResolvedProvider {
@@ -56,6 +68,8 @@ export interface ResolvedProvider {
   readonly defaultMaxTokens: number | undefined;
   /** Present for `type: sim` only. */
   readonly sim: SimProviderSettings | undefined;
+  /** Present for `type: replay` only (optional, so providers built by hand in tests need not say). */
+  readonly replay?: ReplayProviderSettings | undefined;
 }
 
 export interface ResolvedRoute {

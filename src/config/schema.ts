@@ -10,6 +10,7 @@ import { httpUrl, milliseconds, positiveInt } from './schema-primitives.ts';
 import { cascadeSchema, verifySchema } from './schema-verification.ts';
 import { signalsSchema } from './schema-signals.ts';
 import { learnedSchema } from './schema-learned.ts';
+import { replayProviderKeys } from './schema-replay.ts';
 import { deploymentLimitKeys, deploymentSchema, hedgeSchema } from './schema-resilience.ts';
 import { metricsSchema, requestLogSchema, tracingSchema } from './schema-telemetry.ts';
 import { PROVIDER_DEFAULTS, RESILIENCE_DEFAULTS, ROUTING_DEFAULTS, SERVER_DEFAULTS } from './defaults.ts';
@@ -164,12 +165,21 @@ const simProviderSchema = z.strictObject({
   profiles: z.record(z.string(), simProfileSchema).default({}),
 });
 
+// Served in-process from a file: no connection keys, only the activation switch and tags.
+const replayProviderSchema = z.strictObject({
+  type: z.literal('replay'),
+  requires_env: commonProviderKeys.requires_env,
+  tags: commonProviderKeys.tags,
+  ...replayProviderKeys,
+});
+
 export const providerSchema = z.discriminatedUnion('type', [
   openaiProviderSchema,
   openaiCompatibleProviderSchema,
   anthropicProviderSchema,
   geminiProviderSchema,
   simProviderSchema,
+  replayProviderSchema,
 ]);
 
 const pricingSchema = z

@@ -15,4 +15,9 @@ export const PROVIDER_FACTORIES: AdapterFactories = {
     const { createSimAdapter } = await import('./sim/adapter.ts');
     return createSimAdapter(provider, dependencies);
   },
+  // Recorded outcomes served in-process; loaded only when configured (eval, what-if runs).
+  replay: async (provider) => {
+    const { createReplayAdapter } = await import('./replay/adapter.ts');
+    return createReplayAdapter(provider);
+  },
 };
