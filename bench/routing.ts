@@ -8,14 +8,22 @@
  *   (a counter suffix), so the token counter's cache never answers — a worst case: real conversations
  *   repeat their history, whose counts are cached.
  *
+ * Two more: the last rule reads `complexity` (the text-feature tier), and no rule matches so a `learned`
+ * route decides (featurise the whole chat, score four models, apply the policy).
+ *
  * Prints p50/p99/mean per case as a markdown table. Flags: `--iterations N` (default 20000), `--warmup N`
  * (default 2000).
  */
 
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigText } from '../src/config/load.ts';
 import type { ChatRequest, Message } from '../src/core/request.ts';
 import { createSignalRegistry } from '../src/features/signals/index.ts';
+import type { OutcomeRecord } from '../src/learning/router/outcomes.ts';
+import { trainRouter } from '../src/learning/router/train.ts';
 import { createPlanner } from '../src/routing/plan.ts';
 
 const { values } = parseArgs({
@@ -30,7 +38,7 @@ const WARMUP = Number(values.warmup);
 const MODELS = ['lite', 'mid', 'strong', 'long'];
 
 /** 19 rules over cheap signals, then one more: `tail` decides whether it reads prompt_tokens. */
-function configText(tail: string): string {
+function configText(tail: string, defaultRoute = '  - name: default\n    targets: [lite, mid]'): string {
   const rules = [
     'tenant == "bank"',
     'metadata.team in ["legal", "compliance"]',
@@ -73,8 +81,7 @@ providers:
   upstream: { type: openai-compatible, base_url: http://127.0.0.1:9/v1 }
 models:${models}
 routes:${routes}
-  - name: default
-    targets: [lite, mid]
+${defaultRoute}
 default_route: default
 `;
 }
@@ -118,8 +125,11 @@ interface Row {
   readonly route: string;
 }
 
-async function measure(label: string, tail: string): Promise<Row> {
-  const config = await loadConfigText(configText(tail), { source: 'bench-routing.yaml' });
+async function measure(label: string, tail: string, defaultRoute?: string): Promise<Row> {
+  const config = await loadConfigText(configText(tail, defaultRoute), {
+    source: 'bench-routing.yaml',
+    baseDir: routerDirectory,
+  });
   const planner = createPlanner(config);
   const signals = createSignalRegistry();
   const headers = { 'x-switchyard-priority': 'normal' };
@@ -146,9 +156,49 @@ async function measure(label: string, tail: string): Promise<Row> {
   };
 }
 
+/**
+ * A learned router over the four models, trained on synthetic outcomes (shipping questions favour `mid`,
+ * the rest `strong`): what matters here is the per-request cost of featurising the chat and scoring it.
+ */
+async function writeLearnedRouter(directory: string): Promise<void> {
+  const topics = [
+    'customs delay',
+    'invoice code',
+    'warehouse scan',
+    'refund policy',
+    'password reset',
+    'tax form',
+  ];
+  const records: OutcomeRecord[] = [];
+  for (let index = 0; index < 400; index++) {
+    const topic = topics[index % topics.length]!;
+    const shipping = index % topics.length < 3;
+    records.push({
+      id: String(index),
+      prompt: `Question ${index} about the ${topic}: what should I do next?`,
+      outcomes: {
+        lite: { quality: shipping ? 0.4 : 0.2, cost: 0.0001 },
+        mid: { quality: shipping ? 0.9 : 0.5, cost: 0.001 },
+        strong: { quality: 0.95, cost: 0.01 },
+        long: { quality: 0.9, cost: 0.02 },
+      },
+    });
+  }
+  await writeFile(join(directory, 'router.json'), JSON.stringify(trainRouter(records)));
+}
+
+const routerDirectory = await mkdtemp(join(tmpdir(), 'switchyard-bench-routing-'));
+await writeLearnedRouter(routerDirectory);
+const LEARNED_DEFAULT = `  - name: default
+    strategy: learned
+    targets: [lite, mid, strong, long]
+    learned: { router: router.json, policy: max-utility, lambda: 20 }`;
+
 const rows = [
   await measure('20 rules, no tokenization', 'metadata.never == "x"'),
   await measure('20 rules, last reads prompt_tokens', 'prompt_tokens > 100000'),
+  await measure('20 rules, last reads complexity', 'complexity == "never"'),
+  await measure('20 rules, then a learned route', 'metadata.never == "x"', LEARNED_DEFAULT),
 ];
 const tokens = createSignalRegistry()
   .valuesFor({ request: chat('x'), headers: {} })

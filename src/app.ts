@@ -14,7 +14,8 @@ import { PROVIDER_FACTORIES } from './providers/factories.ts';
 import { createAdapters } from './providers/registry.ts';
 import { createHttpTransport } from './providers/transport/http-transport.ts';
 import { createSignalRegistry } from './features/signals/index.ts';
-import { buildIntentClassifier } from './features/intent-classifier.ts';
+import { buildIntentClassifier, IntentSetupError } from './features/intent-classifier.ts';
+import { ConfigError } from './config/issues.ts';
 import type { EmbedTexts } from './learning/embedding-classifier.ts';
 import type { ProviderAdapter } from './providers/contract.ts';
 import type { SummarizeCall } from './routing/overflow.ts';
@@ -49,7 +50,15 @@ export async function createGateway(
       : await buildIntentClassifier(
           config.signals.intent,
           embedderFor(config, adapters, config.signals.intent.embeddingsModel),
-        );
+        ).catch(async (error: unknown) => {
+          // The adapters started (an in-process simulator listens): stop them, or the process stays up.
+          await Promise.all([...adapters.values()].map((adapter) => adapter.close()));
+          await transport.close();
+          // Printed like any config problem (exit code 2), with the file and line at fault.
+          if (error instanceof IntentSetupError)
+            throw new ConfigError('config', [{ path: 'signals.intent', message: error.message }]);
+          throw error;
+        });
   const signals = createSignalRegistry({
     complexity: config.signals.complexity,
     ...(intent === undefined ? {} : { intent }),

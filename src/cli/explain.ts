@@ -13,6 +13,7 @@ import { GatewayError } from '../core/errors.ts';
 import type { ChatRequest } from '../core/request.ts';
 import { createSignalRegistry } from '../features/signals/index.ts';
 import { explainRouting, type Explanation } from '../routing/explain.ts';
+import { buildIntentClassifier } from '../features/intent-classifier.ts';
 import { createPlanner } from '../routing/plan.ts';
 import { decodeChatCompletionRequest } from '../server/protocol/openai/decode-request.ts';
 import { asUsageError, USAGE_EXIT_CODE, UsageError } from './usage-error.ts';
@@ -140,7 +141,17 @@ export async function explainRequest(
   request: ChatRequest,
   headers: ExplainFlags['headers'] = {},
 ): Promise<Explanation> {
-  const signals = createSignalRegistry({ complexity: config.signals.complexity });
+  // An in-process intent classifier is built here too; an embedding one would call a model, which a dry
+  // run does not (its rules then read intent as missing, and the output says why).
+  const intentSettings = config.signals.intent;
+  const intent =
+    intentSettings === undefined || intentSettings.embeddingsModel !== undefined
+      ? undefined
+      : await buildIntentClassifier(intentSettings, undefined);
+  const signals = createSignalRegistry({
+    complexity: config.signals.complexity,
+    ...(intent === undefined ? {} : { intent }),
+  });
   return explainRouting(createPlanner(config), signals, request, headers);
 }
 

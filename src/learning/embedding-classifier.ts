@@ -6,12 +6,9 @@
  * Embeddings of recent texts are cached, so a repeated prompt costs no call.
  */
 
-export const OUT_OF_SCOPE = 'oos';
+import { OUT_OF_SCOPE_LABEL as OUT_OF_SCOPE, type LabelledText } from './intent/training-data.ts';
 
-export interface LabelledText {
-  readonly text: string;
-  readonly label: string;
-}
+export { OUT_OF_SCOPE };
 
 /** Embeds texts in order; the classifier batches examples and embeds one request text at a time. */
 export type EmbedTexts = (texts: readonly string[]) => Promise<readonly Float32Array[]>;

@@ -47,10 +47,11 @@ export function tokenizeWords(text: string): string[] {
 // Distinct seeds keep the word "ab" and the character bigram "ab" in different buckets.
 const WORD_SEED = 0x811c9dc5;
 const CHAR_SEED = 0x01000193;
+const FNV_PRIME = 0x01000193;
 
 export function featurize(text: string, options: TextFeatureOptions = DEFAULT_TEXT_FEATURES): SparseVector {
   const mask = (1 << options.hashBits) - 1;
-  const counts = new Map<number, number>();
+  const counts = startCounting();
   const words = tokenizeWords(text);
 
   const [minWord, maxWord] = options.wordNgrams;
@@ -61,43 +62,109 @@ export function featurize(text: string, options: TextFeatureOptions = DEFAULT_TE
         if (offset > 0) hash = fnv1a32(' ', hash);
         hash = fnv1a32(words[start + offset] ?? '', hash);
       }
-      add(counts, (hash >>> 0) & mask, 1);
+      counts.add((hash >>> 0) & mask, 1);
     }
   }
 
   const [minChar, maxChar] = options.charNgrams;
-  if (minChar > 0 && options.charWeight > 0) {
+  const charWeight = options.charWeight;
+  if (minChar > 0 && charWeight > 0) {
     for (const word of words) {
       const marked = `<${word}>`;
-      for (let length = minChar; length <= maxChar; length++) {
-        for (let start = 0; start + length <= marked.length; start++) {
-          const hash = fnv1a32(marked.slice(start, start + length), CHAR_SEED);
-          add(counts, (hash & mask) | 0, options.charWeight);
+      // FNV-1a runs left to right, so extending one hash from each start yields every n-gram's hash
+      // (the same as hashing each slice) without allocating the slices.
+      for (let start = 0; start + minChar <= marked.length; start++) {
+        const end = Math.min(marked.length, start + maxChar);
+        let hash = CHAR_SEED;
+        for (let position = start; position < end; position++) {
+          hash = Math.imul(hash ^ marked.charCodeAt(position), FNV_PRIME);
+          if (position - start + 1 >= minChar) counts.add((hash & mask) >>> 0, charWeight);
         }
       }
     }
   }
 
-  return toNormalisedVector(counts);
+  return counts.toNormalisedVector();
 }
 
-function add(counts: Map<number, number>, index: number, weight: number): void {
-  counts.set(index >>> 0, (counts.get(index >>> 0) ?? 0) + weight);
-}
+/**
+ * Bucket → summed weight for one call of `featurize`: an open-addressing table reused across calls (a
+ * Map per call cost more than the hashing). Safe because featurize is synchronous and never re-entered.
+ */
+class BucketCounts {
+  private slotBits = 10;
+  private keys = new Int32Array(1 << this.slotBits).fill(-1);
+  private weights = new Float64Array(1 << this.slotBits);
+  /** Occupied slots in insertion order: the only ones to clear for the next call. */
+  private slots = new Uint32Array(1 << (this.slotBits - 1));
+  private size = 0;
 
-function toNormalisedVector(counts: Map<number, number>): SparseVector {
-  const indices = Uint32Array.from(counts.keys()).sort();
-  const values = new Float32Array(indices.length);
-  let squares = 0;
-  for (let position = 0; position < indices.length; position++) {
-    // Sublinear tf: a word said five times is not five times the evidence.
-    const value = Math.log1p(counts.get(indices[position] ?? 0) ?? 0);
-    values[position] = value;
-    squares += value * value;
+  reset(): void {
+    for (let position = 0; position < this.size; position++) this.keys[this.slots[position] ?? 0] = -1;
+    this.size = 0;
   }
-  const norm = Math.sqrt(squares);
-  if (norm > 0) for (let position = 0; position < values.length; position++) values[position]! /= norm;
-  return { indices, values };
+
+  add(bucket: number, weight: number): void {
+    const slot = this.slotOf(bucket);
+    if (this.keys[slot] === bucket) {
+      this.weights[slot]! += weight;
+      return;
+    }
+    // Kept at most half full, so probes stay short.
+    if (this.size === this.slots.length) {
+      this.grow();
+      this.add(bucket, weight);
+      return;
+    }
+    this.keys[slot] = bucket;
+    this.weights[slot] = weight;
+    this.slots[this.size++] = slot;
+  }
+
+  toNormalisedVector(): SparseVector {
+    const indices = new Uint32Array(this.size);
+    for (let position = 0; position < this.size; position++)
+      indices[position] = this.keys[this.slots[position] ?? 0] ?? 0;
+    indices.sort();
+    const values = new Float32Array(indices.length);
+    let squares = 0;
+    for (let position = 0; position < indices.length; position++) {
+      // Sublinear tf: a word said five times is not five times the evidence.
+      const value = Math.log1p(this.weights[this.slotOf(indices[position] ?? 0)] ?? 0);
+      values[position] = value;
+      squares += value * value;
+    }
+    const norm = Math.sqrt(squares);
+    if (norm > 0) for (let position = 0; position < values.length; position++) values[position]! /= norm;
+    return { indices, values };
+  }
+
+  /** The bucket's slot, or the empty slot where it belongs (linear probing from a multiplicative hash). */
+  private slotOf(bucket: number): number {
+    const slotMask = (1 << this.slotBits) - 1;
+    let slot = Math.imul(bucket, 0x9e3779b1) >>> (32 - this.slotBits);
+    while (this.keys[slot] !== -1 && this.keys[slot] !== bucket) slot = (slot + 1) & slotMask;
+    return slot;
+  }
+
+  private grow(): void {
+    const used = this.slots.subarray(0, this.size);
+    const buckets = Uint32Array.from(used, (slot) => this.keys[slot] ?? 0);
+    const weights = Float64Array.from(used, (slot) => this.weights[slot] ?? 0);
+    this.slotBits++;
+    this.keys = new Int32Array(1 << this.slotBits).fill(-1);
+    this.weights = new Float64Array(1 << this.slotBits);
+    this.slots = new Uint32Array(1 << (this.slotBits - 1));
+    this.size = 0;
+    buckets.forEach((bucket, position) => this.add(bucket, weights[position] ?? 0));
+  }
+}
+
+const sharedCounts = new BucketCounts();
+
+function startCounting(): BucketCounts {
+  sharedCounts.reset();
+  return sharedCounts;
 }
 
 /** Dot product of a sparse vector with a dense weight row starting at `offset`. */

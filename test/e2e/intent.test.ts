@@ -7,7 +7,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../src/app.ts';
-import { loadConfigText } from '../../src/config/load.ts';
+import { ConfigError, loadConfigText } from '../../src/config/load.ts';
 
 const PRICE = 'pricing: { input_per_million: 1, output_per_million: 2 }';
 
@@ -92,5 +92,57 @@ describe('intent signal (embeddings)', () => {
     };
     expect(explained.decision.route).toBe('billing');
     expect(explained.signals_read.intent).toBe('billing');
+  });
+});
+
+const IN_PROCESS_CONFIG = `
+server: { log_level: silent }
+providers:
+  sim: { type: sim, latency: zero }
+models:
+  lite: { provider: sim, upstream: sim-lite, ${PRICE} }
+  strong: { provider: sim, upstream: sim-strong, ${PRICE} }
+signals:
+  intent:
+    examples:
+      billing: [I was charged twice on my invoice, refund the duplicate charge on my card, why is my invoice higher this month, update the card used for billing, cancel my subscription billing, the bill is wrong]
+      shipping: [where is my package right now, track the shipment of my order, my parcel delivery is late, change the delivery address of my order, when will the package arrive, the courier lost my box]
+      greeting: [hello there, hi, good morning, hey how are you, greetings, nice to meet you]
+routes:
+  - name: billing
+    match: 'intent == "billing"'
+    targets: [strong]
+  - name: default
+    targets: [lite]
+`;
+
+describe('intent signal (in process, few-shot examples)', () => {
+  it('trains at startup and routes by the intent', async () => {
+    const config = await loadConfigText(IN_PROCESS_CONFIG, { source: 'intent-few-shot.yaml' });
+    const local = await createGateway(config, pino({ level: 'silent' }));
+    const localUrl = (await local.listen(0, '127.0.0.1')).url;
+    try {
+      const ask = async (text: string): Promise<string | null> => {
+        const response = await fetch(`${localUrl}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: text }], max_tokens: 8 }),
+        });
+        await response.text();
+        return response.headers.get('x-switchyard-route');
+      };
+      expect(await ask('I was charged twice, refund my card')).toBe('billing');
+      expect(await ask('where is my parcel')).toBe('default');
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('refuses to start on data no classifier can learn, naming signals.intent', async () => {
+    const oneIntent = IN_PROCESS_CONFIG.replace(/\n {6}shipping: .*\n {6}greeting: .*/u, '');
+    const config = await loadConfigText(oneIntent, { source: 'intent-one.yaml' });
+    const error = await createGateway(config, pino({ level: 'silent' })).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues[0]?.path).toBe('signals.intent');
   });
 });
