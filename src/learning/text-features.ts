@@ -53,15 +53,16 @@ export function featurize(text: string, options: TextFeatureOptions = DEFAULT_TE
   const mask = (1 << options.hashBits) - 1;
   const counts = startCounting();
   const words = tokenizeWords(text);
+  // Each word is hashed once; FNV-1a runs left to right, so an n-gram's hash continues its first
+  // word's state with " " and the next words — the same value as hashing "w1 w2" whole.
+  const wordHashes = hashEach(words);
 
   const [minWord, maxWord] = options.wordNgrams;
   for (let length = minWord; length <= maxWord; length++) {
     for (let start = 0; start + length <= words.length; start++) {
-      let hash = WORD_SEED;
-      for (let offset = 0; offset < length; offset++) {
-        if (offset > 0) hash = fnv1a32(' ', hash);
-        hash = fnv1a32(words[start + offset] ?? '', hash);
-      }
+      let hash = wordHashes[start]!;
+      for (let offset = 1; offset < length; offset++)
+        hash = fnv1a32(words[start + offset]!, fnv1a32(' ', hash));
       counts.add((hash >>> 0) & mask, 1);
     }
   }
@@ -85,6 +86,15 @@ export function featurize(text: string, options: TextFeatureOptions = DEFAULT_TE
   }
 
   return counts.toNormalisedVector();
+}
+
+let hashBuffer = new Uint32Array(256);
+
+/** Every word's FNV-1a hash from WORD_SEED, in a buffer reused across calls (featurize is not re-entered). */
+function hashEach(words: readonly string[]): Uint32Array {
+  if (hashBuffer.length < words.length) hashBuffer = new Uint32Array(words.length * 2);
+  for (let index = 0; index < words.length; index++) hashBuffer[index] = fnv1a32(words[index]!, WORD_SEED);
+  return hashBuffer;
 }
 
 /**
