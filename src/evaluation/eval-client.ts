@@ -20,6 +20,11 @@ export interface EvalCall {
   readonly provider: string | undefined;
   /** The gateway's error code; `http_<status>` without one; `client_<reason>` when it was not reached. */
   readonly errorCode: string | undefined;
+  /**
+   * Other models that answered before the served one (a cascade's rejected steps, an escalation's first
+   * answer): each was paid for. Read from the request's record when it made more than one attempt.
+   */
+  readonly alsoAnswered?: readonly { readonly model: string; readonly provider: string }[];
 }
 
 export interface EvalClient {
@@ -50,18 +55,35 @@ export function createEvalClient(baseUrl: string, maxConnections: number): EvalC
     return typeof route === 'string' ? route : undefined;
   };
 
+  /** Answering attempts of a served request besides the last one (verifier calls are not answers). */
+  const otherAnswers = async (
+    requestId: string | undefined,
+  ): Promise<{ model: string; provider: string }[]> => {
+    if (requestId === undefined) return [];
+    const { response, text } = await call(`/v1/requests/${encodeURIComponent(requestId)}`, undefined);
+    const attempts = response.status === 200 ? asRecord(parseJson(text))?.attempts : undefined;
+    if (!Array.isArray(attempts)) return [];
+    const answered = attempts
+      .map(asRecord)
+      .filter((attempt) => attempt?.outcome === 'ok' && attempt.purpose !== 'verifier')
+      .map((attempt) => ({ model: String(attempt?.target), provider: String(attempt?.provider) }));
+    return answered.slice(0, -1);
+  };
+
   return {
     async send(body) {
       try {
         const { response, text } = await call('/v1/chat/completions', JSON.stringify(body));
         const headers = response.headers;
         if (response.status === 200) {
+          const attempts = Number(headers['x-switchyard-attempts'] ?? '1');
           return {
             ok: true,
             route: headers['x-switchyard-route'],
             servedModel: headers['x-switchyard-model'],
             provider: headers['x-switchyard-provider'],
             errorCode: undefined,
+            ...(attempts > 1 ? { alsoAnswered: await otherAnswers(headers['x-switchyard-request-id']) } : {}),
           };
         }
         const code = asRecord(asRecord(parseJson(text))?.error)?.code;

@@ -26,6 +26,19 @@ function failed(route: string | undefined, code: string): EvalCall {
 }
 
 describe('scoreCalls', () => {
+  it('adds the recorded cost of every answer paid for before the served one (a cascade)', () => {
+    const escalated: EvalCall = {
+      ...served('cascade', 'big'),
+      alsoAnswered: [{ model: 'small', provider: 'recorded' }],
+    };
+    const plain = scoreCalls('auto', rows.slice(3, 4), [served('cascade', 'big')], upstreamOf);
+    const cascaded = scoreCalls('auto', rows.slice(3, 4), [escalated], upstreamOf);
+    const row = rows[3]!;
+    expect(plain.overall.total_cost).toBeCloseTo(row.outcomes.strong!.cost, 12);
+    expect(cascaded.overall.total_cost).toBeCloseTo(row.outcomes.strong!.cost + row.outcomes.cheap!.cost, 12);
+    expect(cascaded.overall.mean_quality).toBe(row.outcomes.strong!.quality);
+  });
+
   it('scores each row by the recorded outcome of the model that served it', () => {
     // The rules config of the CLI test: short prompts to `small` (route easy), long ones to `big` (hard).
     const calls = [

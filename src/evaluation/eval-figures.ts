@@ -125,11 +125,17 @@ function scoreRow(row: OutcomeRecord, call: EvalCall, upstreamOf: UpstreamOf): S
       ? call.servedModel
       : `${call.servedModel} (${upstream})`;
   if (outcome === undefined) return failed(UNRECORDED_CODE, model);
+  // Answers turned down before the served one (a cascade's cheap step) were paid for too.
+  let cost = outcome.cost;
+  for (const other of call.alsoAnswered ?? []) {
+    const otherUpstream = upstreamOf(other.model, other.provider);
+    cost += otherUpstream === undefined ? 0 : (row.outcomes[otherUpstream]?.cost ?? 0);
+  }
   return {
     route,
     model,
     quality: outcome.quality,
-    cost: outcome.cost,
+    cost,
     latencyMs: outcome.latency_ms,
     errorCode: undefined,
   };
