@@ -62,7 +62,7 @@ Usage: switchyard <command> [options]   (no command: serve)
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
+  .map(([name, command]) => `  ${name.padEnd(11)} ${command.summary}`)
   .join('\n')}
 
 switchyard serve [--config switchyard.yaml] [--port 8080] [--host 0.0.0.0]
