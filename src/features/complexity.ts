@@ -67,7 +67,7 @@ const CODE = [
   /\b\w+\([^)]*\)\s*(?:=>|\{)/u,
 ];
 const MATH = [
-  /\d\s*[-+*/^=]\s*\d/u,
+  /\d\s*[*+/^=-]\s*\d/u,
   /\\(?:frac|sum|int|sqrt|alpha|beta|theta|lim)/u,
   /\b(?:integral|derivative|differentiate|integrate|equation|theorem|prove|proof|matrix|eigen\w*|probability|polynomial|logarithm|factorial)\b/iu,
 ];
