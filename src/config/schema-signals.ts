@@ -62,7 +62,7 @@ const intentSchema = z
       .optional()
       .describe('Below this confidence the intent is `oos`; default the threshold calibrated in training.'),
   })
-  .describe('The `intent` signal: an intent classifier over the last user message (docs/classifier.md).');
+  .describe('The `intent` signal: an intent classifier over the last user turn (docs/classifier.md).');
 
 export const signalsSchema = z
   .strictObject({

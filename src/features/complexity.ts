@@ -11,8 +11,8 @@
  * rules that want their own cut-offs.
  */
 
-import type { ChatRequest, Message } from '../core/request.ts';
-import { countUserTurns } from './signals/conversation.ts';
+import type { ChatRequest } from '../core/request.ts';
+import { countUserTurns, lastUserTurnText } from './signals/conversation.ts';
 
 export const COMPLEXITY_TIERS = ['trivial', 'bounded', 'extended'] as const;
 export type ComplexityTier = (typeof COMPLEXITY_TIERS)[number];
@@ -96,7 +96,7 @@ export function assessComplexity(
   request: ChatRequest,
   settings: ComplexitySettings = DEFAULT_COMPLEXITY,
 ): ComplexityAssessment {
-  const whole = lastUserText(request.messages);
+  const whole = lastUserTurnText(request.messages) ?? '';
   const words = countWords(whole);
   // The patterns read the opening of a very long turn only: what is asked is stated early, and a pasted
   // 100 kB document must not cost milliseconds here.
@@ -134,20 +134,6 @@ function outputSize(text: string, maxOutputTokens: number | undefined): number {
   }
   if (maxOutputTokens !== undefined && maxOutputTokens >= 4_000) size += 1;
   return Math.min(2, size);
-}
-
-function lastUserText(messages: readonly Message[]): string {
-  const pieces: string[] = [];
-  for (let index = messages.length - 1; index >= 0; index -= 1) {
-    const message = messages[index];
-    if (message === undefined) break;
-    if (message.role !== 'user') {
-      if (pieces.length > 0) break;
-      continue;
-    }
-    for (const part of message.content) if (part.type === 'text') pieces.unshift(part.text);
-  }
-  return pieces.join('\n');
 }
 
 function countWords(text: string): number {

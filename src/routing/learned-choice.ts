@@ -18,6 +18,7 @@ import {
   type PolicyInput,
 } from '../learning/router/policy.ts';
 import { predictQualities } from '../learning/router/predict.ts';
+import { costUsd } from '../executor/cost.ts';
 
 /** `costs: prices` without a max_tokens: the output length a typical answer has (tokens). */
 export const EXPECTED_OUTPUT_TOKENS = 256;
@@ -74,5 +75,5 @@ function priceOf(target: ResolvedModel, request: ChatRequest, signals: SignalVal
   const promptTokens = signals.get('prompt_tokens');
   const input = typeof promptTokens === 'number' ? promptTokens : 0;
   const output = request.maxOutputTokens ?? EXPECTED_OUTPUT_TOKENS;
-  return (input * target.pricing.inputPerMillion + output * target.pricing.outputPerMillion) / 1_000_000;
+  return costUsd({ inputTokens: input, outputTokens: output }, target.pricing);
 }

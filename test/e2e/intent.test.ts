@@ -1,6 +1,6 @@
 /**
  * Routing on the intent signal end to end. The embedding path: the simulator's `/v1/embeddings` (lexical
- * hashed vectors) embeds the configured examples at startup and each request's last user message before
+ * hashed vectors) embeds the configured examples at startup and each request's last user turn before
  * routing; rules then read `intent` and `intent_confidence` like any signal.
  */
 
@@ -66,7 +66,7 @@ async function route(text: string): Promise<{ route: string | null; record: Reco
 }
 
 describe('intent signal (embeddings)', () => {
-  it('routes by the intent of the last user message, and records what the rule read', async () => {
+  it('routes by the intent of the last user turn, and records what the rule read', async () => {
     const billing = await route('please refund the duplicate charge on my invoice');
     expect(billing.route).toBe('billing');
     const reads = billing.record.decision.rules.find((rule) => rule.route === 'billing')?.reads ?? [];

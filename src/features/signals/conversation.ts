@@ -47,6 +47,29 @@ export function lastUserTurnChars(messages: readonly Message[]): number | undefi
   return chars;
 }
 
+/**
+ * Text of the last user turn (its run of user messages), parts joined by newlines; undefined with no user
+ * message. What the text signals read: the question being asked now.
+ */
+export function lastUserTurnText(messages: readonly Message[]): string | undefined {
+  const pieces: string[] = [];
+  let found = false;
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    const message = messages[index];
+    if (message === undefined) break;
+    if (message.role !== 'user') {
+      if (found) break;
+      continue;
+    }
+    found = true;
+    for (let part = message.content.length - 1; part >= 0; part -= 1) {
+      const content = message.content[part];
+      if (content?.type === 'text') pieces.push(content.text);
+    }
+  }
+  return found ? pieces.reverse().join('\n') : undefined;
+}
+
 export function hasImages(messages: readonly Message[]): boolean {
   return messages.some((message) => message.content.some((part) => part.type === 'image'));
 }

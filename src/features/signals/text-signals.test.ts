@@ -47,6 +47,18 @@ describe('text signals', () => {
     expect(values.get('intent')).toBe('billing');
     expect(values.get('intent_confidence')).toBe(0.9);
     expect(seen).toEqual(['I want a refund']);
+
+    // A turn sent as two user messages is read whole; earlier turns are not.
+    const twoPart: ChatRequest = {
+      ...request('old question', 'old answer'),
+      messages: [
+        ...request('old question', 'old answer').messages,
+        { role: 'user', content: [{ type: 'text', text: 'context: order 42' }] },
+        { role: 'user', content: [{ type: 'text', text: 'refund it' }] },
+      ],
+    };
+    registry.valuesFor({ request: twoPart, headers: {} }).get('intent');
+    expect(seen.at(-1)).toBe('context: order 42\nrefund it');
   });
 
   it('prepares an embedding classification before rules read it, once per request', async () => {

@@ -5,7 +5,8 @@
  * assessment, the two intent signals one classification.
  */
 
-import type { ChatRequest, Message } from '../../core/request.ts';
+import type { ChatRequest } from '../../core/request.ts';
+import { lastUserTurnText } from './conversation.ts';
 import {
   assessComplexity,
   DEFAULT_COMPLEXITY,
@@ -59,14 +60,14 @@ export function registerTextSignals(
     if (classifications.has(request)) return classifications.get(request);
     if (failures.has(request)) throw failures.get(request);
     if (classifier.kind === 'embedding') throw new Error('the intent embedding was not prepared');
-    const text = lastUserText(request.messages);
+    const text = lastUserTurnText(request.messages);
     const result = text === undefined ? undefined : classifier.classify(text);
     classifications.set(request, result);
     return result;
   };
   if (classifier?.kind === 'embedding') {
     registry.addPreparer(async ({ request }) => {
-      const text = lastUserText(request.messages);
+      const text = lastUserTurnText(request.messages);
       try {
         classifications.set(request, text === undefined ? undefined : await classifier.classify(text));
       } catch (error) {
@@ -110,16 +111,4 @@ export function registerTextSignals(
       },
       ({ request }) => classify(request)?.confidence,
     );
-}
-
-function lastUserText(messages: readonly Message[]): string | undefined {
-  for (let index = messages.length - 1; index >= 0; index -= 1) {
-    const message = messages[index];
-    if (message?.role !== 'user') continue;
-    let text = '';
-    for (const part of message.content)
-      if (part.type === 'text') text += text === '' ? part.text : `\n${part.text}`;
-    return text;
-  }
-  return undefined;
 }
