@@ -28,6 +28,7 @@ import {
   buildSwitchyard,
   directTarget,
   prepareBaseline,
+  removeSwitchyardFiles,
   REPO_ROOT,
   startReferenceProxy,
   startPortkey,
@@ -285,6 +286,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await stopAllChildren();
+    await removeSwitchyardFiles();
     for (const cleanup of cleanups) await cleanup();
   }
 }

@@ -9,7 +9,6 @@ import { newId } from './core/ids.ts';
 import type { ChatRequest } from './core/request.ts';
 import { createCircuitBreakers } from './executor/circuit-breaker.ts';
 import { createExecutor, type Executor } from './executor/execute.ts';
-import { withVerification } from './executor/verification/verified-executor.ts';
 import { PROVIDER_FACTORIES } from './providers/factories.ts';
 import { createAdapters } from './providers/registry.ts';
 import { createHttpTransport } from './providers/transport/http-transport.ts';
@@ -64,14 +63,18 @@ export async function createGateway(
     ...(intent === undefined ? {} : { intent }),
   });
   const breakers = createCircuitBreakers(config.circuitBreaker, options.now);
-  const executor = withVerification(
-    createExecutor(adapters, config.providers, {
-      breakers,
-      deployments: config.deployments,
-      now: options.now,
-    }),
-    transport,
+  const baseExecutor = createExecutor(adapters, config.providers, {
+    breakers,
+    deployments: config.deployments,
+    now: options.now,
+  });
+  // Cascades and verify passes (and the JSON Schema compiler they bring) load only where a route has them.
+  const verifies = [...config.routes.values()].some(
+    (route) => route.cascade !== undefined || route.verify !== undefined,
   );
+  const executor = verifies
+    ? (await import('./executor/verification/verified-executor.ts')).withVerification(baseExecutor, transport)
+    : baseExecutor;
   const planner = createPlanner(config, { summarize: summarizeThrough(executor) });
   const observability = await createObservability(config, logger, {
     breakers,

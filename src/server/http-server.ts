@@ -3,7 +3,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { newId } from '../core/ids.ts';
+import { newTimeOrderedId } from '../core/ids.ts';
 import { fromFrameworkError } from './fastify-errors.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import { ANTHROPIC_PROTOCOL } from './protocol/anthropic/protocol.ts';
@@ -14,7 +14,6 @@ import { chatHandler } from './routes/chat.ts';
 import { healthHandler, readinessHandler } from './routes/health.ts';
 import { explainHandler, requestRecordHandler } from './routes/requests.ts';
 import { modelsHandler } from './routes/models.ts';
-import { queryStats } from '../telemetry/stats.ts';
 import { GatewayError } from '../core/errors.ts';
 
 export type GatewayHttpServer = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>;
@@ -29,9 +28,12 @@ export function createHttpServer(services: GatewayServices): GatewayHttpServer {
     loggerInstance: services.logger,
     // One log line per request would cost more than the rest of the hot path; failures are logged.
     logController: new LogController({ disableRequestLogging: true }),
+    // Fastify would build a child logger (bindings, redaction) for every request; the gateway's own log
+    // lines carry the request id themselves, so every request shares the one logger.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: services.config.server.bodyLimitBytes,
     requestTimeout: services.config.server.requestTimeoutMs,
-    genReqId: () => newId('req'),
+    genReqId: () => newTimeOrderedId('req'),
     return503OnClosing: true,
   });
 
@@ -42,8 +44,13 @@ export function createHttpServer(services: GatewayServices): GatewayHttpServer {
   server.post('/v1/messages', chatHandler(services, ANTHROPIC_PROTOCOL));
   server.get('/v1/models', modelsHandler(services.config));
   server.get('/v1/requests/:id', requestRecordHandler(services));
+  // The statistics (and their histogram library) load on the first query, not with every gateway.
   server.get('/v1/stats', async (request) =>
-    queryStats(services.requestLog, request.query as Record<string, unknown>, Date.now()),
+    (await import('../telemetry/stats.ts')).queryStats(
+      services.requestLog,
+      request.query as Record<string, unknown>,
+      Date.now(),
+    ),
   );
   server.post('/v1/route/explain', explainHandler(services));
   server.get('/admin/circuits', async () => ({ circuits: services.breakers.snapshot() }));

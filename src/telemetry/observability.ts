@@ -10,8 +10,7 @@ import type { ResolvedConfig } from '../config/resolved.ts';
 import type { CircuitBreakers } from '../executor/circuit-breaker.ts';
 import type { GateLoad } from '../executor/deployment-pool.ts';
 import { createTelemetryBus, type TelemetrySink, type TelemetrySubscriber } from './events.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
-import { createTracing } from './tracing.ts';
+import type { Metrics } from './metrics.ts';
 import { createRecentRequests, type RecentRequests } from './recent-requests.ts';
 import { openRequestLogStore } from './request-log/open-store.ts';
 import { createRedactor } from './request-log/redact.ts';
@@ -38,8 +37,12 @@ export async function createObservability(
   logger: Logger,
   sources: ObservabilitySources,
 ): Promise<Observability> {
+  // Each subscriber's libraries (prom-client, the OpenTelemetry SDK) load only when it is switched on.
   const metrics = config.metricsEnabled
-    ? createMetrics({ circuits: () => sources.breakers.snapshot(), gates: sources.gates })
+    ? (await import('./metrics.ts')).createMetrics({
+        circuits: () => sources.breakers.snapshot(),
+        gates: sources.gates,
+      })
     : undefined;
   const requestLog = await openRequestLogStore(config.requestLog, config.server.requestRecords);
   let writer: RequestLogWriter | undefined;
@@ -56,7 +59,8 @@ export async function createObservability(
       onWriteError: (error) => logger.error({ err: error }, 'request log write failed; retrying'),
     });
   }
-  const tracing = config.tracing === undefined ? undefined : createTracing(config.tracing);
+  const tracing =
+    config.tracing === undefined ? undefined : (await import('./tracing.ts')).createTracing(config.tracing);
   const subscribers: TelemetrySubscriber[] = [];
   if (metrics !== undefined) subscribers.push(metrics.subscriber);
   if (tracing !== undefined) subscribers.push(tracing.subscriber);

@@ -29,13 +29,18 @@ export interface RecentRequests {
 }
 
 export function createRecentRequests(capacity: number): RecentRequests {
-  // A Map iterates in insertion order, so its first key is always the oldest entry.
-  const entries = new Map<string, RecentRequest>();
-  const keep = (id: string, entry: RecentRequest): void => {
+  // Finished rows are kept as they are and marked complete only when read: reads are rare, requests not.
+  const entries = new Map<string, InFlightRequest | RequestLogRow>();
+  // Ids in arrival order, in a ring: the slot to fill next holds the oldest id, evicted when it is reused.
+  const order: (string | undefined)[] = new Array<string | undefined>(capacity);
+  let next = 0;
+  const keep = (id: string, entry: InFlightRequest | RequestLogRow): void => {
     if (capacity === 0) return;
-    if (!entries.has(id) && entries.size >= capacity) {
-      const oldest = entries.keys().next();
-      if (oldest.done !== true) entries.delete(oldest.value);
+    if (!entries.has(id)) {
+      const oldest = order[next];
+      if (oldest !== undefined) entries.delete(oldest);
+      order[next] = id;
+      next = (next + 1) % capacity;
     }
     entries.set(id, entry);
   };
@@ -46,9 +51,13 @@ export function createRecentRequests(capacity: number): RecentRequests {
       return entry;
     },
     complete(row) {
-      keep(row.id, { ...row, state: 'complete' });
+      keep(row.id, row);
     },
-    get: (id) => entries.get(id),
+    get(id) {
+      const entry = entries.get(id);
+      if (entry === undefined || 'state' in entry) return entry;
+      return { ...entry, state: 'complete' };
+    },
     capacity,
   };
 }

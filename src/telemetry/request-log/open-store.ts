@@ -2,7 +2,6 @@
 
 import type { RequestLogSettings } from '../../config/resolved.ts';
 import { createMemoryStore } from './memory-store.ts';
-import { createPostgresStore } from './postgres-store.ts';
 import { createSqliteWorkerStore } from './sqlite-worker-store.ts';
 import type { RequestLogStore } from './store.ts';
 
@@ -28,7 +27,8 @@ export async function openRequestLogStore(
       if (settings.url === undefined || settings.url === '') {
         throw new Error('request_log.url is required with store: postgres');
       }
-      store = createPostgresStore(settings.url);
+      // The PostgreSQL driver loads only for the deployments that use it.
+      store = (await import('./postgres-store.ts')).createPostgresStore(settings.url);
       break;
   }
   try {

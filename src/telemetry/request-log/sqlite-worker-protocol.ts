@@ -1,11 +1,13 @@
 /** Messages between the gateway and the SQLite worker thread. */
 
-import type { RequestLogRow } from './row.ts';
+import type { RowParams } from './sqlite-store.ts';
 import type { StatsQuery } from './store.ts';
 
 export type WorkerCall = { readonly seq: number } & (
   | { readonly op: 'init' }
-  | { readonly op: 'insert'; readonly rows: readonly RequestLogRow[] }
+  // Rows as column values: flat arrays of strings and numbers copy between threads far cheaper than
+  // the rows' nested objects.
+  | { readonly op: 'insert'; readonly rows: readonly RowParams[] }
   | { readonly op: 'get'; readonly id: string }
   | { readonly op: 'statsRows'; readonly query: StatsQuery }
   | { readonly op: 'prune'; readonly before: number }

@@ -7,11 +7,18 @@
 
 import { Worker } from 'node:worker_threads';
 import type { RequestLogRow, StatsRow } from './row.ts';
+import { toParams } from './sqlite-row-codec.ts';
 import type { RequestLogStore } from './store.ts';
 import type { WorkerCall, WorkerReply } from './sqlite-worker-protocol.ts';
 
 /** Rows per message: a few hundred microseconds of copying on the gateway's thread at most. */
 const ROWS_PER_MESSAGE = 32;
+
+/**
+ * The worker's young generation, in MB. Its garbage is a batch of rows at a time; V8's default young
+ * generation would let it grow to tens of MB of resident memory (docs/benchmarks.md).
+ */
+const WORKER_YOUNG_GENERATION_MB = 4;
 
 /** Distributive Omit, so each call keeps its own fields. */
 type CallBody = WorkerCall extends infer Call ? (Call extends WorkerCall ? Omit<Call, 'seq'> : never) : never;
@@ -21,6 +28,7 @@ export function createSqliteWorkerStore(path: string): RequestLogStore {
   const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const worker = new Worker(new URL(`./sqlite-worker${extension}`, import.meta.url), {
     workerData: { path },
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
   // The gateway's shutdown closes the store; an idle worker must not keep the process alive meanwhile.
   worker.unref();
@@ -63,7 +71,8 @@ export function createSqliteWorkerStore(path: string): RequestLogStore {
     init: () => call<void>({ op: 'init' }),
     async insert(rows: readonly RequestLogRow[]) {
       for (let start = 0; start < rows.length; start += ROWS_PER_MESSAGE) {
-        await call<void>({ op: 'insert', rows: rows.slice(start, start + ROWS_PER_MESSAGE) });
+        const chunk = rows.slice(start, start + ROWS_PER_MESSAGE).map(toParams);
+        await call<void>({ op: 'insert', rows: chunk });
       }
     },
     get: (id) => call<RequestLogRow | undefined>({ op: 'get', id }),

@@ -17,7 +17,7 @@ async function perform(call: WorkerCall): Promise<unknown> {
     case 'init':
       return store.init();
     case 'insert':
-      return store.insert(call.rows);
+      return store.insertParams(call.rows);
     case 'get':
       return store.get(call.id);
     case 'statsRows':
