@@ -92,29 +92,32 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
     'framework-proxy': () => startReferenceProxy('framework-proxy', simulator.origin),
     switchyard: async () => {
       await buildOnce();
-      return startSwitchyard(simulator.origin, settings.switchyardLogLevel, settings.switchyardNodeFlags);
+      return startSwitchyard({
+        simulatorOrigin: simulator.origin,
+        logLevel: settings.switchyardLogLevel,
+        nodeFlags: settings.switchyardNodeFlags,
+      });
     },
     'switchyard-anthropic': async () => {
       await buildOnce();
-      return startSwitchyard(
-        simulator.origin,
-        settings.switchyardLogLevel,
-        settings.switchyardNodeFlags,
-        'anthropic',
-      );
+      return startSwitchyard({
+        simulatorOrigin: simulator.origin,
+        logLevel: settings.switchyardLogLevel,
+        nodeFlags: settings.switchyardNodeFlags,
+        upstream: 'anthropic',
+      });
     },
     'switchyard-baseline': async () => {
       if (settings.baseline === undefined) throw new Error('switchyard-baseline needs --baseline REF');
       progress(`building Switchyard at ${settings.baseline} in a temporary worktree`);
       const baseline = await prepareBaseline(settings.baseline);
       cleanups.push(baseline.remove);
-      return startSwitchyard(
-        simulator.origin,
-        settings.switchyardLogLevel,
-        settings.switchyardNodeFlags,
-        'openai-compatible',
-        baseline.root,
-      );
+      return startSwitchyard({
+        simulatorOrigin: simulator.origin,
+        logLevel: settings.switchyardLogLevel,
+        nodeFlags: settings.switchyardNodeFlags,
+        baselineRoot: baseline.root,
+      });
     },
     portkey: () => startPortkey(simulator.origin),
   };

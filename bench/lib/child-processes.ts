@@ -27,11 +27,14 @@ export interface StartOptions {
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /** A command Node runs under (valgrind and its flags); the child's pid is then that command's. */
+  readonly wrapper?: readonly string[];
 }
 
 /** Starts `node <args>` with the same Node binary that runs the benchmark. */
 export function startNodeChild(options: StartOptions): ManagedChild {
-  const child = spawn(process.execPath, [...options.args], {
+  const [command, ...commandArgs] = [...(options.wrapper ?? []), process.execPath, ...options.args];
+  const child = spawn(command ?? process.execPath, commandArgs, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
