@@ -57,6 +57,29 @@ describe('intent classifier artifact', () => {
     ).toThrow(/field 'weights.biases'/);
   });
 
+  it('stores the hidden layer, and names a broken one', () => {
+    const artifact = classifier.artifact;
+    expect(artifact.version).toBe(2);
+    expect(artifact.hidden_layer?.units).toBeGreaterThan(0);
+    const hidden = artifact.hidden_layer;
+    expect(() =>
+      intentClassifierFromArtifact(
+        { ...artifact, hidden_layer: { ...hidden, output: 'AAAA' } },
+        'model.json',
+      ),
+    ).toThrow(/field 'hidden_layer.output'/);
+  });
+
+  it('reads version 1 artifacts (no hidden layer): the linear model alone', () => {
+    const { hidden_layer: _hidden, ...rest } = classifier.artifact;
+    const old = intentClassifierFromArtifact({ ...rest, version: 1 }, 'old.json');
+    const texts = [...syntheticRows(5, 3), ...syntheticOutOfScope(5, 4)].map((row) => row.text);
+    expect(texts.some((text) => old.score(text).probability !== classifier.score(text).probability)).toBe(
+      true,
+    );
+    for (const text of texts) expect(old.classify(text).label).toBe(classifier.classify(text).label);
+  });
+
   it('reports a file that is not JSON or not there', async () => {
     const path = join(directory, 'not-json.json');
     writeFileSync(path, '{"format": ');

@@ -7,11 +7,13 @@
 
 import { z } from 'zod';
 import { TEXT_FEATURES_VERSION, type TextFeatureOptions } from '../text-features.ts';
+import type { HiddenLayer } from './hidden-layer.ts';
 import type { QuantisedModel } from './quantised-model.ts';
 import { IntentInputError } from './training-data.ts';
 
 export const INTENT_ARTIFACT_FORMAT = 'switchyard-intent-classifier';
-export const INTENT_ARTIFACT_VERSION = 1;
+/** 2 added `hidden_layer`; version 1 files are read as having none. */
+export const INTENT_ARTIFACT_VERSION = 2;
 
 const textFeatures = z.object({
   version: z.number().int(),
@@ -25,7 +27,7 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 
 export const intentArtifactSchema = z.object({
   format: z.literal(INTENT_ARTIFACT_FORMAT),
-  version: z.literal(INTENT_ARTIFACT_VERSION),
+  version: z.union([z.literal(1), z.literal(INTENT_ARTIFACT_VERSION)]),
   text_features: textFeatures,
   /** Class labels in weight order; includes `oos` when the training rows had out-of-scope examples. */
   labels: z.array(z.string().min(1)).min(1),
@@ -60,6 +62,21 @@ export const intentArtifactSchema = z.object({
     entry_classes: base64,
     entry_values: base64,
   }),
+  /** The small network whose logits are added to the margins (absent: none). */
+  hidden_layer: z
+    .object({
+      units: z.number().int().positive(),
+      weight: z.number(),
+      embedding_scale: z.number().positive(),
+      /** int8, `weights.rows × units`, row-major. */
+      embedding: base64,
+      hidden_biases: z.array(z.number()),
+      output_scale: z.number().positive(),
+      /** int8, `units × labels`, row-major. */
+      output: base64,
+      output_biases: z.array(z.number()),
+    })
+    .optional(),
 });
 
 export type IntentClassifierArtifact = z.infer<typeof intentArtifactSchema>;
@@ -102,10 +119,25 @@ export function encodeWeights(model: QuantisedModel): IntentClassifierArtifact['
 }
 
 /** Checks an artifact's shape and decodes its weights; every problem names the file and the field. */
+export function encodeHiddenLayer(layer: HiddenLayer): NonNullable<IntentClassifierArtifact['hidden_layer']> {
+  const bytes = (values: Int8Array): string =>
+    Buffer.from(values.buffer, values.byteOffset, values.length).toString('base64');
+  return {
+    units: layer.units,
+    weight: layer.weight,
+    embedding_scale: layer.embeddingScale,
+    embedding: bytes(layer.embedding),
+    hidden_biases: Array.from(layer.hiddenBiases),
+    output_scale: layer.outputScale,
+    output: bytes(layer.output),
+    output_biases: Array.from(layer.outputBiases),
+  };
+}
+
 export function decodeArtifact(
   json: unknown,
   source: string,
-): { artifact: IntentClassifierArtifact; model: QuantisedModel } {
+): { artifact: IntentClassifierArtifact; model: QuantisedModel; hiddenLayer?: HiddenLayer } {
   const parsed = intentArtifactSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -178,7 +210,40 @@ export function decodeArtifact(
     biases: Float32Array.from(weights.biases),
     classCount,
   };
-  return { artifact, model };
+  const hiddenLayer =
+    artifact.hidden_layer === undefined
+      ? undefined
+      : decodeHiddenLayer(artifact.hidden_layer, weights.rows, classCount, (field, problem) => {
+          throw new IntentInputError(source, problem, { field: `hidden_layer.${field}` });
+        });
+  return hiddenLayer === undefined ? { artifact, model } : { artifact, model, hiddenLayer };
+}
+
+function decodeHiddenLayer(
+  stored: NonNullable<IntentClassifierArtifact['hidden_layer']>,
+  rows: number,
+  classCount: number,
+  fail: (field: string, problem: string) => never,
+): HiddenLayer {
+  const { units } = stored;
+  const int8 = (field: 'embedding' | 'output', length: number): Int8Array => {
+    const bytes = Buffer.from(stored[field], 'base64');
+    if (bytes.length !== length) fail(field, `expected ${length} bytes`);
+    return new Int8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  };
+  if (stored.hidden_biases.length !== units) fail('hidden_biases', `expected ${units} biases`);
+  if (stored.output_biases.length !== classCount) fail('output_biases', `expected ${classCount} biases`);
+  return {
+    units,
+    classCount,
+    weight: stored.weight,
+    embedding: int8('embedding', rows * units),
+    embeddingScale: stored.embedding_scale,
+    hiddenBiases: Float32Array.from(stored.hidden_biases),
+    output: int8('output', units * classCount),
+    outputScale: stored.output_scale,
+    outputBiases: Float32Array.from(stored.output_biases),
+  };
 }
 
 function optionalField(field: string | undefined): { field?: string } {

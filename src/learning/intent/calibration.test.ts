@@ -31,7 +31,7 @@ describe('out-of-scope calibration', () => {
   });
 
   it('counts rows the oos class took against the allowance', () => {
-    const withClass = [...inScope.slice(1), { intent: 0, probability: 0.9, outOfScopeWins: true }];
+    const withClass = [...inScope.slice(1), { ...kept(0.9), outOfScopeWins: true }];
     expect(chooseThreshold(withClass, [], { rejectInScope: 0.2 })).toMatchObject({
       threshold: 0.3,
       inScopeRejection: 0.2,

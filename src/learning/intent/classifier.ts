@@ -49,9 +49,9 @@ export function intentClassifierFromArtifact(
   json: unknown,
   source = 'intent classifier artifact',
 ): IntentClassifier {
-  const { artifact, model } = decodeArtifact(json, source);
+  const { artifact, model, hiddenLayer } = decodeArtifact(json, source);
   const features = textFeaturesOf(artifact);
-  const scoreText = createMarginScorer(model);
+  const scoreText = createMarginScorer(model, hiddenLayer);
   const outOfScopeClass = artifact.labels.indexOf(OUT_OF_SCOPE_LABEL);
   const margins = new Float64Array(model.classCount);
   const work = new Float64Array(model.classCount);

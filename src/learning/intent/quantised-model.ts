@@ -11,6 +11,7 @@
 
 import type { SparseVector } from '../text-features.ts';
 import type { LinearScores } from './linear-svm.ts';
+import { createHiddenScorer, type HiddenLayer } from './hidden-layer.ts';
 
 export interface QuantisedModel {
   /** Hash buckets with a row, ascending. */
@@ -150,7 +151,7 @@ const DENSE_ROW_SHARE = 0.25;
 /** Per row, side by side: first entry, end entry, dense offset or −1 (integers, so V8 indexes with them fast). */
 const ROW_FIELDS = 3;
 
-export function createMarginScorer(model: QuantisedModel): MarginScorer {
+export function createMarginScorer(model: QuantisedModel, hiddenLayer?: HiddenLayer): MarginScorer {
   const lookup = createRowLookup(model.buckets);
   const idf = idfWeights(model);
   const { rowStarts, entryClasses, entryValues, biases, classCount, scale } = model;
@@ -175,14 +176,21 @@ export function createMarginScorer(model: QuantisedModel): MarginScorer {
   // four rows is about 1.6× faster in V8 than one per row.
   let denseOffsets = new Int32Array(256);
   let denseValues = new Float64Array(256);
+  // The text's seen rows and values, for the hidden layer.
+  let seenRows = new Int32Array(256);
+  let seenValues = new Float64Array(256);
+  const addHidden = hiddenLayer === undefined ? undefined : createHiddenScorer(hiddenLayer);
   return (vector, margins) => {
     margins.fill(0);
     let squares = 0;
     let denseCount = 0;
+    let seenCount = 0;
     const { indices, values } = vector;
     if (indices.length > denseOffsets.length) {
       denseOffsets = new Int32Array(indices.length);
       denseValues = new Float64Array(indices.length);
+      seenRows = new Int32Array(indices.length);
+      seenValues = new Float64Array(indices.length);
     }
     for (let entry = 0; entry < indices.length; entry++) {
       const row = lookup(indices[entry]!);
@@ -190,6 +198,8 @@ export function createMarginScorer(model: QuantisedModel): MarginScorer {
       const field = row * ROW_FIELDS;
       const value = values[entry]! * idf[row]!;
       squares += value * value;
+      seenRows[seenCount] = row;
+      seenValues[seenCount++] = value;
       const offset = rows[field + 2]!;
       if (offset >= 0) {
         denseOffsets[denseCount] = offset;
@@ -228,5 +238,7 @@ export function createMarginScorer(model: QuantisedModel): MarginScorer {
     const factor = squares > 0 ? scale / Math.sqrt(squares) : 0;
     for (let target = 0; target < classCount; target++)
       margins[target] = margins[target]! * factor + biases[target]!;
+    if (addHidden !== undefined && squares > 0)
+      addHidden(seenRows, seenValues, seenCount, 1 / Math.sqrt(squares), margins);
   };
 }

@@ -3,7 +3,8 @@
  *
  * 1. Every text becomes hashed word and character n-grams (`text-features.ts`); buckets seen in training
  *    get a row with a square-rooted IDF weight (`quantised-model.ts`).
- * 2. One linear SVM per class (`linear-svm.ts`), `oos` included as a class when rows are labelled `oos`.
+ * 2. One linear SVM per class (`linear-svm.ts`), `oos` included as a class when rows are labelled `oos`,
+ *    and a small network over the same inputs whose logits are added to the margins (`hidden-layer.ts`).
  * 3. Calibration (`calibration.ts`) on rows the model did not learn from: the given calibration rows, or
  *    else the training rows held back in stratified folds (each fold's model is fitted without it; all
  *    five folds up to FOLD_ALL_ROWS rows, one beyond, to bound the training time). The final model is
@@ -21,6 +22,7 @@ import {
   type TextFeatureOptions,
 } from '../text-features.ts';
 import {
+  encodeHiddenLayer,
   encodeWeights,
   INTENT_ARTIFACT_FORMAT,
   INTENT_ARTIFACT_VERSION,
@@ -36,6 +38,7 @@ import {
   type OutOfScopePolicy,
 } from './calibration.ts';
 import { intentClassifierFromArtifact, type IntentClassifier } from './classifier.ts';
+import { trainHiddenLayer, type HiddenLayer } from './hidden-layer.ts';
 import { seededRandom, trainOneVsRestSvm } from './linear-svm.ts';
 import {
   buildVocabulary,
@@ -106,7 +109,7 @@ export function trainIntentClassifier(
   const outOfScopeClass = classOf.get(OUT_OF_SCOPE_LABEL) ?? -1;
   const vectors = rows.map((row) => featurize(row.text, features));
   const classes = Int32Array.from(rows, (row) => classOf.get(row.label) ?? 0);
-  const fit = (members: readonly number[]): QuantisedModel =>
+  const fit = (members: readonly number[]): FittedModel =>
     fitModel(
       members.map((row) => vectors[row] ?? EMPTY_VECTOR),
       Int32Array.from(members, (row) => classes[row] ?? 0),
@@ -117,7 +120,7 @@ export function trainIntentClassifier(
   const target = (label: string): number => classOf.get(label) ?? -1;
 
   const heldOut: HeldOutRow[] = [];
-  let model: QuantisedModel;
+  let model: FittedModel;
   if (options.calibration !== undefined) {
     for (const [index, row] of options.calibration.entries()) {
       if (row.label !== OUT_OF_SCOPE_LABEL && !classOf.has(row.label)) {
@@ -127,7 +130,7 @@ export function trainIntentClassifier(
       }
     }
     model = fit(rows.map((_, row) => row));
-    const scorer = createMarginScorer(model);
+    const scorer = createMarginScorer(model.linear, model.hidden);
     for (const row of options.calibration) {
       const margins = new Float64Array(labels.length);
       scorer(featurize(row.text, features), margins);
@@ -143,7 +146,8 @@ export function trainIntentClassifier(
     for (let fold = 0; fold < foldsToFit; fold++) {
       const kept = rows.flatMap((_, row) => (folds[row] === fold ? [] : [row]));
       if (kept.length === rows.length) continue;
-      const scorer = createMarginScorer(fit(kept));
+      const foldModel = fit(kept);
+      const scorer = createMarginScorer(foldModel.linear, foldModel.hidden);
       rows.forEach((row, index) => {
         if (folds[index] !== fold) return;
         const margins = new Float64Array(labels.length);
@@ -187,7 +191,8 @@ export function trainIntentClassifier(
       oos_recall: choice.oosRecall,
     },
     training: { rows: rows.length, cost, seed },
-    weights: encodeWeights(model),
+    weights: encodeWeights(model.linear),
+    hidden_layer: encodeHiddenLayer(model.hidden),
   };
   return intentClassifierFromArtifact(artifact, 'trained intent classifier');
 }
@@ -216,13 +221,18 @@ function classLabels(rows: readonly LabelledText[]): string[] {
   return hasOutOfScope ? [...intents, OUT_OF_SCOPE_LABEL] : intents;
 }
 
+interface FittedModel {
+  readonly linear: QuantisedModel;
+  readonly hidden: HiddenLayer;
+}
+
 function fitModel(
   vectors: readonly SparseVector[],
   classes: Int32Array,
   classCount: number,
   cost: number,
   seed: number,
-): QuantisedModel {
+): FittedModel {
   const vocabulary = buildVocabulary(vectors);
   const lookup = createRowLookup(vocabulary.buckets);
   const idf = idfWeights(vocabulary);
@@ -233,5 +243,6 @@ function fitModel(
     maxPasses: SVM_MAX_PASSES,
     seed,
   });
-  return quantise(scores, vocabulary);
+  const hidden = trainHiddenLayer(modelVectors, classes, vocabulary.buckets.length, classCount, seed);
+  return { linear: quantise(scores, vocabulary), hidden };
 }
