@@ -38,7 +38,7 @@ const SECOND_WARMUP_REQUESTS = 1_500;
 const USAGE = `npm run bench:instructions -- [options]
 
   --baseline REF     also count Switchyard at git ref REF (built in a temporary worktree), side by side
-  --warmup N         requests before counting (default 20000; V8 is still optimising before that)
+  --warmup N         requests before counting (default 50000: V8 keeps optimising for tens of thousands)
   --requests N       requests counted (default 2000)
   --connections N    closed-loop connections (default 16)
   --stream           streamed requests (default: JSON)
@@ -71,7 +71,7 @@ function parseSettings(argv: readonly string[]): Settings | 'help' {
     args: [...argv],
     options: {
       baseline: { type: 'string' },
-      warmup: { type: 'string', default: '20000' },
+      warmup: { type: 'string', default: '50000' },
       requests: { type: 'string', default: '2000' },
       connections: { type: 'string', default: '16' },
       stream: { type: 'boolean', default: false },

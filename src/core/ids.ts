@@ -22,6 +22,10 @@ export function newId(prefix: string): string {
   return `${prefix}_${randomHex(12)}`;
 }
 
+// The last millisecond an id was made in, and its hex digits.
+let lastMs = -1;
+let lastMsHex = '';
+
 /**
  * Ids that sort by creation time (`prefix_` + 12 hex chars of Unix milliseconds + 12 random hex chars),
  * in the manner of ULID and UUIDv7. The request log keys its rows by request id: random keys scatter
@@ -30,5 +34,11 @@ export function newId(prefix: string): string {
  * 48 random bits per millisecond keep ids from several replicas apart.
  */
 export function newTimeOrderedId(prefix: string): string {
-  return `${prefix}_${Date.now().toString(16).padStart(12, '0')}${randomHex(6)}`;
+  const now = Date.now();
+  // Formatting a timestamp in hex is a floating-point loop; a busy gateway reuses it within a millisecond.
+  if (now !== lastMs) {
+    lastMs = now;
+    lastMsHex = now.toString(16).padStart(12, '0');
+  }
+  return `${prefix}_${lastMsHex}${randomHex(6)}`;
 }
