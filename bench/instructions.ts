@@ -1,10 +1,11 @@
 /**
  * Instructions per request: Switchyard's serving path counted by valgrind's callgrind instead of timed.
  * On a shared, noisy 2-core machine CPU time per request moves ±15 % between runs of one build; the
- * number of instructions a build executes for a request moves well under 1 %, whatever else the machine
- * is doing. That makes small before/after differences on the hot path visible (`--baseline REF`).
+ * main thread's instructions per request moved about 2 % between two copies of one build counted side
+ * by side, whatever else the machine was doing. That makes before/after differences of a few percent
+ * on the hot path visible (`--baseline REF`).
  *
- *   npm run bench:instructions -- [--baseline REF] [--warmup 20000] [--requests 2000] [--stream] [--core]
+ *   npm run bench:instructions -- [--baseline REF] [--warmup 50000] [--requests 2000] [--stream] [--core]
  *
  * Each gateway runs under callgrind with instrumentation off while it warms up (V8 keeps compiling for
  * tens of thousands of requests), then counts exactly `--requests` requests from a closed loop. Counts
