@@ -118,7 +118,7 @@ export function encodeWeights(model: QuantisedModel): IntentClassifierArtifact['
   };
 }
 
-/** Checks an artifact's shape and decodes its weights; every problem names the file and the field. */
+/** The hidden layer as stored: its int8 matrices in base64, like the SVM's weights. */
 export function encodeHiddenLayer(layer: HiddenLayer): NonNullable<IntentClassifierArtifact['hidden_layer']> {
   const bytes = (values: Int8Array): string =>
     Buffer.from(values.buffer, values.byteOffset, values.length).toString('base64');
@@ -134,6 +134,7 @@ export function encodeHiddenLayer(layer: HiddenLayer): NonNullable<IntentClassif
   };
 }
 
+/** Checks an artifact's shape and decodes its weights; every problem names the file and the field. */
 export function decodeArtifact(
   json: unknown,
   source: string,
