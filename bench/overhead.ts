@@ -88,8 +88,9 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
   };
   const starters: Record<TargetName, () => Promise<Target>> = {
     direct: async () => directTarget(simulator.origin),
-    'bare-proxy': () => startReferenceProxy('bare-proxy', simulator.origin),
-    'framework-proxy': () => startReferenceProxy('framework-proxy', simulator.origin),
+    'bare-proxy': () => startReferenceProxy('bare-proxy', simulator.origin, settings.referenceNodeFlags),
+    'framework-proxy': () =>
+      startReferenceProxy('framework-proxy', simulator.origin, settings.referenceNodeFlags),
     switchyard: async () => {
       await buildOnce();
       return startSwitchyard({
@@ -238,6 +239,9 @@ async function runBenchmark(settings: BenchSettings, command: string): Promise<v
     `Switchyard log_level ${settings.switchyardLogLevel}` +
     (settings.switchyardNodeFlags.length > 0
       ? `, Node flags \`${settings.switchyardNodeFlags.join(' ')}\``
+      : '') +
+    (settings.referenceNodeFlags.length > 0
+      ? `; reference proxies' Node flags \`${settings.referenceNodeFlags.join(' ')}\``
       : '');
   const goalChecks = checkGoals(rowsByScenario, memory);
   const sections = [

@@ -16,6 +16,8 @@ export interface BenchSettings {
   readonly switchyardLogLevel: string;
   /** Extra Node flags for the Switchyard process only, e.g. `--cpu-prof` or heap limits. */
   readonly switchyardNodeFlags: readonly string[];
+  /** Node flags for the bare and framework proxies, e.g. Switchyard's heap settings for a like-for-like RSS. */
+  readonly referenceNodeFlags: readonly string[];
   readonly resultsDirectory: string;
   /** A git ref of Switchyard to measure beside this checkout (target `switchyard-baseline`). */
   readonly baseline: string | undefined;
@@ -38,6 +40,8 @@ by round. Prints markdown tables and writes JSON to bench/results/.
   --switchyard-node-flags="F"  Node flags for Switchyard only (note the =; default: the heap settings of
                         \`npm start\`, "${SWITCHYARD_PRODUCTION_NODE_FLAGS.join(' ')}"), e.g.
                         "--cpu-prof --cpu-prof-dir=bench/results/profiles" or "--max-old-space-size=96"
+  --reference-node-flags="F"   Node flags for bare-proxy and framework-proxy (default none), e.g.
+                        Switchyard's heap settings, to compare memory like for like
   --results-dir DIR     where the JSON goes (default bench/results)
   --baseline REF        also measure Switchyard at git ref REF (built in a temporary worktree) as
                         target switchyard-baseline: before/after comparisons in one interleaved run
@@ -58,6 +62,7 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
       modes: { type: 'string', default: 'json,stream' },
       'switchyard-log-level': { type: 'string', default: 'info' },
       'switchyard-node-flags': { type: 'string', default: SWITCHYARD_PRODUCTION_NODE_FLAGS.join(' ') },
+      'reference-node-flags': { type: 'string', default: '' },
       'results-dir': { type: 'string', default: 'bench/results' },
       baseline: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -75,6 +80,7 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
     streamModes: splitList(values.modes).map(parseMode),
     switchyardLogLevel: values['switchyard-log-level'],
     switchyardNodeFlags: splitWords(values['switchyard-node-flags']),
+    referenceNodeFlags: splitWords(values['reference-node-flags']),
     resultsDirectory: values['results-dir'],
     baseline: values.baseline,
   };

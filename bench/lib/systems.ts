@@ -76,12 +76,13 @@ export function directTarget(simulatorOrigin: string): Target {
 export async function startReferenceProxy(
   name: 'bare-proxy' | 'framework-proxy',
   simulatorOrigin: string,
+  nodeFlags: readonly string[] = [],
 ): Promise<Target> {
   const port = await findFreePort();
   const child = startNodeChild({
     name,
     cwd: REPO_ROOT,
-    args: [`bench/${name}.ts`, '--port', String(port), '--upstream', simulatorOrigin],
+    args: [...nodeFlags, `bench/${name}.ts`, '--port', String(port), '--upstream', simulatorOrigin],
   });
   const target: Target = {
     ...directTarget(simulatorOrigin),

@@ -1,11 +1,11 @@
 /**
  * One end-to-end deadline per request: the route's `deadline_ms`, or the client's
  * `x-switchyard-deadline-ms` header. It bounds every attempt, retry wait and fallback together — each
- * attempt gets what remains — and, for streams, the answer as a whole.
+ * attempt gets what remains — and, for streams, the answer as a whole. The same signal carries the
+ * client's disconnect.
  */
 
 import type { ServerResponse } from 'node:http';
-import { linkedTimeout } from '../core/abort.ts';
 import { GatewayError } from '../core/errors.ts';
 
 export const DEADLINE_HEADER = 'x-switchyard-deadline-ms';
@@ -30,21 +30,32 @@ export function requestedDeadlineMs(
   return value;
 }
 
-/** The request's signal with its deadline: aborts with `deadline_exceeded` when `deadlineMs` has passed. */
-export function withDeadline(
-  clientSignal: AbortSignal,
-  deadlineMs: number,
-  response: ServerResponse,
-): AbortSignal {
-  const deadline = linkedTimeout(
-    clientSignal,
-    deadlineMs,
-    () =>
+/**
+ * The request's one signal: it aborts with `client_closed_request` when the client goes away before the
+ * response is complete, or with `deadline_exceeded` when `deadlineMs` has passed, whichever comes first.
+ * Every upstream call made for the request is cancelled with it. One controller serves both (rather than
+ * a deadline signal linked to a client-close signal): this runs for every request.
+ */
+export function requestSignal(response: ServerResponse, deadlineMs: number): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(
       new GatewayError(
         'deadline_exceeded',
         `The request's deadline of ${deadlineMs} ms passed before it was answered.`,
       ),
-  );
-  response.once('close', deadline.clear);
-  return deadline.signal;
+    );
+  }, deadlineMs);
+  response.once('close', () => {
+    clearTimeout(timer);
+    if (!response.writableFinished) {
+      controller.abort(
+        new GatewayError(
+          'client_closed_request',
+          'The client closed the connection before the response was complete.',
+        ),
+      );
+    }
+  });
+  return controller.signal;
 }

@@ -13,8 +13,7 @@ import { costUsd } from '../../executor/cost.ts';
 import type { ExecutionContext, StreamOutcome } from '../../executor/execute.ts';
 import type { PriorityClass } from '../../executor/gate.ts';
 import type { ExecutionPlan } from '../../routing/plan.ts';
-import { abortOnClientClose } from '../client-abort.ts';
-import { requestedDeadlineMs, withDeadline } from '../deadline.ts';
+import { requestedDeadlineMs, requestSignal } from '../deadline.ts';
 import type { GatewayServices } from '../gateway-services.ts';
 import type { ClientProtocol } from '../protocol/client-protocol.ts';
 import { RequestTracker } from '../request-tracker.ts';
@@ -43,7 +42,7 @@ export function chatHandler(services: GatewayServices, protocol: ClientProtocol)
       const deadlineMs = requestedDeadlineMs(request.headers) ?? plan.deadlineMs;
       const context: ExecutionContext = {
         requestId: request.id,
-        signal: withDeadline(abortOnClientClose(reply.raw), deadlineMs, reply.raw),
+        signal: requestSignal(reply.raw, deadlineMs),
         clientHeaders: request.headers,
         fieldName: protocol.fieldName,
         priority: priorityClass(signals.get('priority')),
