@@ -29,32 +29,42 @@ export interface RecentRequests {
 }
 
 export function createRecentRequests(capacity: number): RecentRequests {
-  // Finished rows are kept as they are and marked complete only when read: reads are rare, requests not.
-  const entries = new Map<string, InFlightRequest | RequestLogRow>();
-  // Ids in arrival order, in a ring: the slot to fill next holds the oldest id, evicted when it is reused.
-  const order: (string | undefined)[] = new Array<string | undefined>(capacity);
+  // A ring in arrival order: the slot to fill next holds the oldest entry. Every request writes here and
+  // almost none is read back, so writes are plain stores (a Map keyed by id cost 1.5 % of the serving
+  // thread: hashing each new id, deleting the evicted one) and reads scan from the newest. Finished rows
+  // are kept as they are and marked complete only when read.
+  const ring: (InFlightRequest | RequestLogRow | undefined)[] = new Array<undefined>(capacity);
   let next = 0;
-  const keep = (id: string, entry: InFlightRequest | RequestLogRow): void => {
+  const push = (entry: InFlightRequest | RequestLogRow): void => {
     if (capacity === 0) return;
-    if (!entries.has(id)) {
-      const oldest = order[next];
-      if (oldest !== undefined) entries.delete(oldest);
-      order[next] = id;
-      next = (next + 1) % capacity;
+    ring[next] = entry;
+    next = next + 1 === capacity ? 0 : next + 1;
+  };
+  /** The slot holding `id`, newest first; −1 when it has been dropped. */
+  const slotOf = (id: string): number => {
+    for (let step = 1; step <= capacity; step++) {
+      const slot = (next - step + capacity) % capacity;
+      const entry = ring[slot];
+      if (entry === undefined) return -1;
+      if (entry.id === id) return slot;
     }
-    entries.set(id, entry);
+    return -1;
   };
   return {
     open(id, receivedAt) {
       const entry: InFlightRequest = { id, state: 'in-flight', receivedAt, decision: null, attempts: [] };
-      keep(id, entry);
+      push(entry);
       return entry;
     },
     complete(row) {
-      keep(row.id, row);
+      const slot = slotOf(row.id);
+      // A request that outlived `capacity` newer ones comes back as the newest.
+      if (slot < 0) push(row);
+      else ring[slot] = row;
     },
     get(id) {
-      const entry = entries.get(id);
+      const slot = slotOf(id);
+      const entry = slot < 0 ? undefined : ring[slot];
       if (entry === undefined || 'state' in entry) return entry;
       return { ...entry, state: 'complete' };
     },
