@@ -242,3 +242,35 @@ describe('switchyard router: bad input exits 2 with a clear message', () => {
     expect(csv).toMatchObject({ code: 2, err: expect.stringContaining('plain.csv:1:') as string });
   });
 });
+
+describe('switchyard router: output paths', () => {
+  it('creates the directories of --out and --plot paths that do not exist yet', async () => {
+    const imported = await run([
+      'import',
+      'routerbench',
+      path('bench.csv'),
+      '--out',
+      path('new/a/outcomes.jsonl'),
+    ]);
+    expect(imported.code).toBe(0);
+    const trained = await run([
+      'train',
+      '--data',
+      path('new/a/outcomes.jsonl'),
+      '--out',
+      path('new/b/router.json'),
+    ]);
+    expect(trained.code).toBe(0);
+    const evaluated = await run([
+      'eval',
+      '--router',
+      path('new/b/router.json'),
+      '--data',
+      path('new/a/outcomes.jsonl'),
+      '--plot',
+      path('new/c/curve.svg'),
+    ]);
+    expect(evaluated.code).toBe(0);
+    expect(await readFile(path('new/c/curve.svg'), 'utf8')).toContain('<svg');
+  });
+});

@@ -1,6 +1,6 @@
 /** `switchyard schema [--out file]` — the JSON Schema of switchyard.yaml, for editors. */
 
-import { writeFile } from 'node:fs/promises';
+import { writeOutputFile } from '../core/output-file.ts';
 import { parseArgs } from 'node:util';
 import { configJsonSchema } from '../config/json-schema.ts';
 
@@ -18,7 +18,7 @@ export async function runSchemaCommand(
   if (values.out === undefined) {
     stdout(text);
   } else {
-    await writeFile(values.out, text);
+    await writeOutputFile(values.out, text);
     stdout(`wrote ${values.out}\n`);
   }
   return 0;

@@ -3,7 +3,7 @@
  * [--json] [--plot curve.svg]` — see the router help and docs/routing.md for the metrics' definitions.
  */
 
-import { writeFile } from 'node:fs/promises';
+import { writeOutputFile } from '../../core/output-file.ts';
 import { parseArgs } from 'node:util';
 import { evaluateMultiModel, evaluateStrongWeak } from '../../evaluation/evaluate-router.ts';
 import { buildOutcomeTable } from '../../evaluation/outcome-table.ts';
@@ -88,7 +88,7 @@ function parseCosts(text: string): number[] {
 
 async function writePlot(path: string, svg: string, io: CommandIo, quiet: boolean): Promise<void> {
   try {
-    await writeFile(path, svg);
+    await writeOutputFile(path, svg);
   } catch (error) {
     throw new InputError(path, `cannot write: ${describeReadFailure(error)}`);
   }

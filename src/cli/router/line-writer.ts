@@ -2,6 +2,7 @@
 
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { ensureParentDirectory } from '../../core/output-file.ts';
 import { describeReadFailure, InputError } from '../../learning/router/input-error.ts';
 import type { CommandIo } from '../validate.ts';
 
@@ -13,6 +14,11 @@ export interface LineWriter {
 export async function openLineWriter(path: string | undefined, io: CommandIo): Promise<LineWriter> {
   if (path === undefined) {
     return { write: async (line) => io.stdout(`${line}\n`), close: async () => {} };
+  }
+  try {
+    await ensureParentDirectory(path);
+  } catch (error) {
+    throw new InputError(path, `cannot write: ${describeReadFailure(error)}`);
   }
   const stream = createWriteStream(path, { encoding: 'utf8' });
   let failure: unknown;

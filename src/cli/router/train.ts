@@ -3,7 +3,7 @@
  * [--seed n] [--cv k]`
  */
 
-import { writeFile } from 'node:fs/promises';
+import { writeOutputFile } from '../../core/output-file.ts';
 import { parseArgs } from 'node:util';
 import { chooseL2ByCrossValidation } from '../../learning/router/cross-validate.ts';
 import { describeReadFailure, InputError } from '../../learning/router/input-error.ts';
@@ -77,7 +77,7 @@ export async function runRouterTrain(args: readonly string[], io: CommandIo): Pr
   const artifact = trainRouterOnSet(set, features, chosenFit, crossValidation);
   const text = `${JSON.stringify(artifact)}\n`;
   try {
-    await writeFile(values.out, text);
+    await writeOutputFile(values.out, text);
   } catch (error) {
     throw new InputError(values.out, `cannot write: ${describeReadFailure(error)}`);
   }

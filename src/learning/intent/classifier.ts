@@ -4,7 +4,7 @@
  * intent, or `oos` below the threshold. Allocation per call is the feature vector and the answer.
  */
 
-import { writeFile } from 'node:fs/promises';
+import { writeOutputFile } from '../../core/output-file.ts';
 import { featurize } from '../text-features.ts';
 import { decodeArtifact, textFeaturesOf, type IntentClassifierArtifact } from './artifact.ts';
 import { scoreMargins, type IntentScore } from './calibration.ts';
@@ -86,6 +86,6 @@ export async function loadIntentClassifier(path: string): Promise<IntentClassifi
 /** Writes the artifact as JSON; returns its size in bytes. */
 export async function saveIntentClassifier(classifier: IntentClassifier, path: string): Promise<number> {
   const text = `${JSON.stringify(classifier.artifact)}\n`;
-  await writeFile(path, text);
+  await writeOutputFile(path, text);
   return Buffer.byteLength(text);
 }
