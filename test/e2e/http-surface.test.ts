@@ -103,6 +103,12 @@ describe('discovery and health', () => {
     const ids = body.data.map((entry) => entry.id);
     expect(ids).toEqual(expect.arrayContaining(['auto', 'default', 'resilient', 'fast', 'strong', 'tiny']));
     expect(body.data.every((entry) => entry.object === 'model')).toBe(true);
+    const fast = body.data.find((entry) => entry.id === 'fast') as unknown as {
+      switchyard: { kind: string; note?: string };
+    };
+    expect(fast.switchyard).toMatchObject({ kind: 'model', note: 'the cheap default' });
+    const strong = body.data.find((entry) => entry.id === 'strong') as unknown as { switchyard: object };
+    expect(strong.switchyard).not.toHaveProperty('note');
   });
 
   it('is live and ready', async () => {

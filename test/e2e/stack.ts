@@ -47,6 +47,7 @@ models:
   fast:
     provider: upstream
     upstream: sim-lite
+    note: the cheap default
     context_window: 128000
     max_output_tokens: 4096
     pricing: { input_per_million: 0.10, output_per_million: 0.40 }

@@ -34,6 +34,8 @@ export function modelsHandler(config: ResolvedConfig) {
           input: model.pricing.inputPerMillion,
           output: model.pricing.outputPerMillion,
         },
+        // The config's one line on what the model is for, when it has one.
+        ...(model.note === undefined ? {} : { note: model.note }),
       },
     })),
   ];
