@@ -21,6 +21,7 @@ import autocannon from 'autocannon';
 import { stopAllChildren, stopChildrenOnExit } from './lib/child-processes.ts';
 import {
   buildSwitchyard,
+  CORE_CONFIG,
   prepareBaseline,
   REPO_ROOT,
   removeSwitchyardFiles,
@@ -164,9 +165,7 @@ async function countOne(
       `--callgrind-out-file=${outFile}`,
     ],
     startupTimeoutMs: STARTUP_TIMEOUT_MS,
-    ...(settings.core
-      ? { optionalConfig: 'request_log: { store: off }\nmetrics: { enabled: false }\n' }
-      : {}),
+    ...(settings.core ? { optionalConfig: CORE_CONFIG } : {}),
   });
   const pid = target.gatewayPid;
   if (pid === undefined) throw new Error(`${label}: no process id`);

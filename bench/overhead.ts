@@ -26,6 +26,7 @@ import {
 } from './lib/report.ts';
 import {
   buildSwitchyard,
+  CORE_CONFIG,
   directTarget,
   prepareBaseline,
   removeSwitchyardFiles,
@@ -86,6 +87,7 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
     await buildSwitchyard();
     built = true;
   };
+  const core = settings.core ? { optionalConfig: CORE_CONFIG } : {};
   const starters: Record<TargetName, () => Promise<Target>> = {
     direct: async () => directTarget(simulator.origin),
     'bare-proxy': () => startReferenceProxy('bare-proxy', simulator.origin, settings.referenceNodeFlags),
@@ -97,6 +99,7 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
         simulatorOrigin: simulator.origin,
         logLevel: settings.switchyardLogLevel,
         nodeFlags: settings.switchyardNodeFlags,
+        ...core,
       });
     },
     'switchyard-anthropic': async () => {
@@ -105,6 +108,7 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
         simulatorOrigin: simulator.origin,
         logLevel: settings.switchyardLogLevel,
         nodeFlags: settings.switchyardNodeFlags,
+        ...core,
         upstream: 'anthropic',
       });
     },
@@ -117,6 +121,7 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
         simulatorOrigin: simulator.origin,
         logLevel: settings.switchyardLogLevel,
         nodeFlags: settings.switchyardNodeFlags,
+        ...core,
         baselineRoot: baseline.root,
       });
     },
@@ -237,6 +242,7 @@ async function runBenchmark(settings: BenchSettings, command: string): Promise<v
     `${settings.rounds} rounds; closed-loop cells ${settings.durationSeconds} s, open-loop cells ` +
     `${settings.openDurationSeconds} s, each after ${settings.warmupSeconds} s warm-up; ` +
     `Switchyard log_level ${settings.switchyardLogLevel}` +
+    (settings.core ? ', request log and metrics off (--core)' : '') +
     (settings.switchyardNodeFlags.length > 0
       ? `, Node flags \`${settings.switchyardNodeFlags.join(' ')}\``
       : '') +

@@ -21,6 +21,8 @@ export interface BenchSettings {
   readonly resultsDirectory: string;
   /** A git ref of Switchyard to measure beside this checkout (target `switchyard-baseline`). */
   readonly baseline: string | undefined;
+  /** Switchyard (every build) with the request log and metrics off: the serving path alone. */
+  readonly core: boolean;
 }
 
 export const USAGE = `npm run bench:overhead -- [options]
@@ -45,6 +47,8 @@ by round. Prints markdown tables and writes JSON to bench/results/.
   --results-dir DIR     where the JSON goes (default bench/results)
   --baseline REF        also measure Switchyard at git ref REF (built in a temporary worktree) as
                         target switchyard-baseline: before/after comparisons in one interleaved run
+  --core                Switchyard with the request log and metrics off: the serving path alone (a
+                        baseline older than those features runs its default config, which has neither)
   --help`;
 
 export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help' {
@@ -65,6 +69,7 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
       'reference-node-flags': { type: 'string', default: '' },
       'results-dir': { type: 'string', default: 'bench/results' },
       baseline: { type: 'string' },
+      core: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -83,6 +88,7 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
     referenceNodeFlags: splitWords(values['reference-node-flags']),
     resultsDirectory: values['results-dir'],
     baseline: values.baseline,
+    core: values.core,
   };
 }
 

@@ -171,6 +171,12 @@ export async function removeSwitchyardFiles(): Promise<void> {
   await Promise.all(directories.map((directory) => rm(directory, { recursive: true, force: true })));
 }
 
+/**
+ * Config added for a core measurement: the serving path without the request log and metrics. A build
+ * older than those features rejects the keys and runs its default config, which has neither.
+ */
+export const CORE_CONFIG = 'request_log: { store: off }\nmetrics: { enabled: false }\n';
+
 export interface SwitchyardStart {
   readonly simulatorOrigin: string;
   readonly logLevel: string;
