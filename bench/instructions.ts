@@ -1,9 +1,10 @@
 /**
  * Instructions per request: Switchyard's serving path counted by valgrind's callgrind instead of timed.
  * On a shared, noisy 2-core machine CPU time per request moves ±15 % between runs of one build; the
- * main thread's instructions per request moved about 2 % between two copies of one build counted side
- * by side, whatever else the machine was doing. That makes before/after differences of a few percent
- * on the hot path visible (`--baseline REF`).
+ * main thread's instructions per request move 2–3 % between quiet runs of one build (V8's tiering
+ * follows timing, so a run beside other busy processes can land far off: count on a quiet machine, and
+ * repeat). That makes before/after differences of a few percent on the hot path visible
+ * (`--baseline REF`).
  *
  *   npm run bench:instructions -- [--baseline REF] [--warmup 50000] [--requests 2000] [--stream] [--core]
  *
