@@ -154,7 +154,7 @@ export class RequestTracker {
       completion:
         logBodies && result.completion !== undefined ? this.#services.redact(result.completion) : null,
     };
-    this.#services.recent.complete(row);
+    this.#services.recent.complete(this.#live, row);
     this.#services.telemetry.emit({ type: 'request-end', row });
   }
 

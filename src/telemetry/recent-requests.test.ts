@@ -8,14 +8,14 @@ describe('recent requests', () => {
     const live = recent.open('req_a', 1);
     expect(recent.get('req_a')).toMatchObject({ id: 'req_a', state: 'in-flight', decision: null });
     expect(recent.get('req_a')).toBe(live);
-    recent.complete(testRow('req_a'));
+    recent.complete(live, testRow('req_a'));
     expect(recent.get('req_a')).toEqual({ ...testRow('req_a'), state: 'complete' });
   });
 
   it('keeps the most recent `capacity` requests, dropping the oldest first', () => {
     const recent = createRecentRequests(3);
-    for (const id of ['a', 'b', 'c']) recent.open(id, 1);
-    recent.complete(testRow('a')); // finishing does not make a request newer
+    const [a] = ['a', 'b', 'c'].map((id) => recent.open(id, 1));
+    recent.complete(a!, testRow('a')); // finishing does not make a request newer
     recent.open('d', 1);
     expect(recent.get('a')).toBeUndefined();
     expect(['b', 'c', 'd'].map((id) => recent.get(id)?.id)).toEqual(['b', 'c', 'd']);
@@ -26,10 +26,10 @@ describe('recent requests', () => {
 
   it('keeps a row that finishes after it was dropped, as the newest', () => {
     const recent = createRecentRequests(2);
-    recent.open('a', 1);
+    const a = recent.open('a', 1);
     recent.open('b', 1);
     recent.open('c', 1);
-    recent.complete(testRow('a'));
+    recent.complete(a, testRow('a'));
     expect(recent.get('a')?.state).toBe('complete');
     expect(recent.get('b')).toBeUndefined();
     expect(recent.get('c')?.state).toBe('in-flight');
@@ -37,8 +37,7 @@ describe('recent requests', () => {
 
   it('keeps nothing with capacity 0', () => {
     const recent = createRecentRequests(0);
-    recent.open('a', 1);
-    recent.complete(testRow('a'));
+    recent.complete(recent.open('a', 1), testRow('a'));
     expect(recent.get('a')).toBeUndefined();
   });
 });

@@ -23,7 +23,8 @@ export type RecentRequest = InFlightRequest | (RequestLogRow & { readonly state:
 export interface RecentRequests {
   /** Starts tracking a request; the returned object is filled in as it proceeds. */
   open(id: string, receivedAt: number): InFlightRequest;
-  complete(row: RequestLogRow): void;
+  /** Replaces the entry `open` returned with the request's finished row. */
+  complete(opened: InFlightRequest, row: RequestLogRow): void;
   get(id: string): RecentRequest | undefined;
   readonly capacity: number;
 }
@@ -40,13 +41,13 @@ export function createRecentRequests(capacity: number): RecentRequests {
     ring[next] = entry;
     next = next + 1 === capacity ? 0 : next + 1;
   };
-  /** The slot holding `id`, newest first; −1 when it has been dropped. */
-  const slotOf = (id: string): number => {
+  /** The slot holding the entry `matches` picks, newest first; −1 when it has been dropped. */
+  const slotWhere = (matches: (entry: InFlightRequest | RequestLogRow) => boolean): number => {
     for (let step = 1; step <= capacity; step++) {
       const slot = (next - step + capacity) % capacity;
       const entry = ring[slot];
       if (entry === undefined) return -1;
-      if (entry.id === id) return slot;
+      if (matches(entry)) return slot;
     }
     return -1;
   };
@@ -56,14 +57,15 @@ export function createRecentRequests(capacity: number): RecentRequests {
       push(entry);
       return entry;
     },
-    complete(row) {
-      const slot = slotOf(row.id);
+    complete(opened, row) {
+      // By identity: one comparison per newer request, however alike their ids are.
+      const slot = slotWhere((entry) => entry === opened);
       // A request that outlived `capacity` newer ones comes back as the newest.
       if (slot < 0) push(row);
       else ring[slot] = row;
     },
     get(id) {
-      const slot = slotOf(id);
+      const slot = slotWhere((entry) => entry.id === id);
       const entry = slot < 0 ? undefined : ring[slot];
       if (entry === undefined || 'state' in entry) return entry;
       return { ...entry, state: 'complete' };
