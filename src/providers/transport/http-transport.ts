@@ -4,12 +4,20 @@
  * life of the process, so steady-state requests allocate no dispatchers and reuse warm connections.
  */
 
-import { Pool } from 'undici';
+import { createRequire } from 'node:module';
+import type { Pool as UndiciPool } from 'undici';
 import { GatewayError, toGatewayError } from '../../core/errors.ts';
 import type { InboundResponse, OutboundRequest } from './transport-types.ts';
 import { UpstreamExchange } from './upstream-exchange.ts';
 
 export type { HttpMethod, InboundResponse, OutboundRequest } from './transport-types.ts';
+
+/**
+ * undici's Pool alone. The package's entry point also loads fetch, WebSocket, its mocks and caches —
+ * and, through them, Node's own bundled copy of undici: 3.5 MB more heap and 50 ms more startup for
+ * nothing the gateway uses (docs/benchmarks.md). The path is covered by every transport test.
+ */
+const Pool = createRequire(import.meta.url)('undici/lib/dispatcher/pool.js') as typeof UndiciPool;
 
 export interface HttpTransport {
   /** Resolves when the response head arrives (any status); rejects with a `GatewayError` before that. */
@@ -29,13 +37,13 @@ const PIPELINING = 1;
 const MAX_CACHED_URLS = 1_024;
 
 interface Route {
-  readonly pool: Pool;
+  readonly pool: UndiciPool;
   /** Path and query sent on the request line. */
   readonly path: string;
 }
 
 export function createHttpTransport(): HttpTransport {
-  const poolsByOrigin = new Map<string, Pool>();
+  const poolsByOrigin = new Map<string, UndiciPool>();
   const routesByUrl = new Map<string, Route>();
   let closed = false;
 
