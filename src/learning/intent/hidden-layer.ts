@@ -160,15 +160,12 @@ export function createHiddenScorer(layer: HiddenLayer): HiddenScorer {
   // the units' output rows, weighted by their activations, into the margins.
   const embeddingKernel = createRowSumKernel(embedding, embedding.length / units, units);
   const outputKernel = createRowSumKernel(layer.output, units, classCount);
-  const unitRows = Int32Array.from({ length: units }, (_, unit) => outputKernel.rowOffset(unit));
+  const unitRows = Int32Array.from({ length: units }, (_, unit) => unit);
   const outputBiases = Float64Array.from(layer.outputBiases, (bias) => layer.weight * bias);
   const hidden = new Float64Array(units);
-  let rowOffsets = new Int32Array(256);
   return (rows, values, count, normaliser, margins) => {
-    if (count > rowOffsets.length) rowOffsets = new Int32Array(count);
-    for (let entry = 0; entry < count; entry++) rowOffsets[entry] = embeddingKernel.rowOffset(rows[entry]!);
     hidden.fill(0);
-    embeddingKernel.add(rowOffsets, values, count, hidden);
+    embeddingKernel.add(rows, values, count, hidden);
     const scale = normaliser * layer.embeddingScale;
     const outputScale = layer.weight * layer.outputScale;
     for (let unit = 0; unit < units; unit++)

@@ -174,13 +174,8 @@ export function createMarginScorer(model: QuantisedModel, hiddenLayer?: HiddenLa
     }
   }
   const denseKernel = createRowSumKernel(dense, denseRows, classCount);
-  // Each row's handle in the kernel, in place of its dense row number.
-  for (let row = 0; row < rowCount; row++) {
-    const field = row * ROW_FIELDS + 2;
-    if (rows[field]! >= 0) rows[field] = denseKernel.rowOffset(rows[field]!);
-  }
   // The text's dense rows, gathered for one kernel call.
-  let denseOffsets = new Int32Array(256);
+  let denseRowsSeen = new Int32Array(256);
   let denseValues = new Float64Array(256);
   // The text's seen rows and values, for the hidden layer.
   let seenRows = new Int32Array(256);
@@ -192,8 +187,8 @@ export function createMarginScorer(model: QuantisedModel, hiddenLayer?: HiddenLa
     let denseCount = 0;
     let seenCount = 0;
     const { indices, values } = vector;
-    if (indices.length > denseOffsets.length) {
-      denseOffsets = new Int32Array(indices.length);
+    if (indices.length > denseRowsSeen.length) {
+      denseRowsSeen = new Int32Array(indices.length);
       denseValues = new Float64Array(indices.length);
       seenRows = new Int32Array(indices.length);
       seenValues = new Float64Array(indices.length);
@@ -206,9 +201,9 @@ export function createMarginScorer(model: QuantisedModel, hiddenLayer?: HiddenLa
       squares += value * value;
       seenRows[seenCount] = row;
       seenValues[seenCount++] = value;
-      const offset = rows[field + 2]!;
-      if (offset >= 0) {
-        denseOffsets[denseCount] = offset;
+      const denseRow = rows[field + 2]!;
+      if (denseRow >= 0) {
+        denseRowsSeen[denseCount] = denseRow;
         denseValues[denseCount++] = value;
         continue;
       }
@@ -217,7 +212,7 @@ export function createMarginScorer(model: QuantisedModel, hiddenLayer?: HiddenLa
         margins[entryClasses[position]!]! += value * entryValues[position]!;
       }
     }
-    denseKernel.add(denseOffsets, denseValues, denseCount, margins);
+    denseKernel.add(denseRowsSeen, denseValues, denseCount, margins);
     // Normalising after the sums gives the same margins as scoring the normalised vector.
     const factor = squares > 0 ? scale / Math.sqrt(squares) : 0;
     for (let target = 0; target < classCount; target++)

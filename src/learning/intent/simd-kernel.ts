@@ -21,13 +21,11 @@ const GROUPS_PER_CALL = 256;
 const PAGE_BYTES = 65_536;
 
 export interface RowSumKernel {
-  /** Where row r starts: the handle `add` takes for it. */
-  rowOffset(row: number): number;
   /**
-   * Adds Σ values[k] × row(offsets[k]) over the first `count` entries into `output` (one per column).
-   * Rows may repeat; any number of rows.
+   * Adds Σ values[k] × row rows[k] over the first `count` entries into `output` (one per column). Rows
+   * are numbered from 0 and may repeat; any number of rows.
    */
-  add(offsets: Int32Array, values: Float64Array, count: number, output: Float64Array): void;
+  add(rows: Int32Array, values: Float64Array, count: number, output: Float64Array): void;
 }
 
 /** The encoded module, compiled once per process. */
@@ -67,19 +65,19 @@ export function createRowSumKernel(weights: Int8Array, rowCount: number, columnC
   const valuesView = new Float32Array(memory.buffer, valuesStart, GROUPS_PER_CALL * 4);
 
   return {
-    rowOffset: (row) => weightsStart + row * rowBytes,
-    add(offsets, values, count, output) {
+    add(rows, values, count, output) {
       if (count === 0) return;
       partial.fill(0);
       for (let first = 0; first < count; first += GROUPS_PER_CALL * 4) {
-        const rows = Math.min(count - first, GROUPS_PER_CALL * 4);
-        for (let index = 0; index < rows; index++) {
-          offsetsView[index] = offsets[first + index]!;
+        const taken = Math.min(count - first, GROUPS_PER_CALL * 4);
+        // The module reads rows by byte offset into its memory.
+        for (let index = 0; index < taken; index++) {
+          offsetsView[index] = weightsStart + rows[first + index]! * rowBytes;
           valuesView[index] = values[first + index]!;
         }
         // Pad the last group with the zero row.
-        const padded = Math.ceil(rows / 4) * 4;
-        for (let index = rows; index < padded; index++) {
+        const padded = Math.ceil(taken / 4) * 4;
+        for (let index = taken; index < padded; index++) {
           offsetsView[index] = zeroRow;
           valuesView[index] = 0;
         }
