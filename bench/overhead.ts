@@ -120,7 +120,7 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
       return startSwitchyard({
         simulatorOrigin: simulator.origin,
         logLevel: settings.switchyardLogLevel,
-        nodeFlags: settings.switchyardNodeFlags,
+        nodeFlags: settings.baselineNodeFlags,
         ...core,
         baselineRoot: baseline.root,
       });
@@ -245,6 +245,10 @@ async function runBenchmark(settings: BenchSettings, command: string): Promise<v
     (settings.core ? ', request log and metrics off (--core)' : '') +
     (settings.switchyardNodeFlags.length > 0
       ? `, Node flags \`${settings.switchyardNodeFlags.join(' ')}\``
+      : '') +
+    (settings.baseline !== undefined &&
+    settings.baselineNodeFlags.join(' ') !== settings.switchyardNodeFlags.join(' ')
+      ? `; baseline's Node flags \`${settings.baselineNodeFlags.join(' ')}\``
       : '') +
     (settings.referenceNodeFlags.length > 0
       ? `; reference proxies' Node flags \`${settings.referenceNodeFlags.join(' ')}\``

@@ -21,6 +21,8 @@ export interface BenchSettings {
   readonly resultsDirectory: string;
   /** A git ref of Switchyard to measure beside this checkout (target `switchyard-baseline`). */
   readonly baseline: string | undefined;
+  /** Node flags for the baseline build (default: the same as Switchyard's): A/B runs of Node flags. */
+  readonly baselineNodeFlags: readonly string[];
   /** Switchyard (every build) with the request log and metrics off: the serving path alone. */
   readonly core: boolean;
 }
@@ -47,6 +49,8 @@ by round. Prints markdown tables and writes JSON to bench/results/.
   --results-dir DIR     where the JSON goes (default bench/results)
   --baseline REF        also measure Switchyard at git ref REF (built in a temporary worktree) as
                         target switchyard-baseline: before/after comparisons in one interleaved run
+  --baseline-node-flags="F"    Node flags for the baseline only (default: Switchyard's); with
+                        --baseline HEAD, an A/B of Node flags on the same build
   --core                Switchyard with the request log and metrics off: the serving path alone (a
                         baseline older than those features runs its default config, which has neither)
   --help`;
@@ -69,6 +73,7 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
       'reference-node-flags': { type: 'string', default: '' },
       'results-dir': { type: 'string', default: 'bench/results' },
       baseline: { type: 'string' },
+      'baseline-node-flags': { type: 'string' },
       core: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -88,6 +93,7 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
     referenceNodeFlags: splitWords(values['reference-node-flags']),
     resultsDirectory: values['results-dir'],
     baseline: values.baseline,
+    baselineNodeFlags: splitWords(values['baseline-node-flags'] ?? values['switchyard-node-flags']),
     core: values.core,
   };
 }

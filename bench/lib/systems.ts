@@ -103,12 +103,15 @@ export async function startReferenceProxy(
  * generation and old-generation growth of 1.5× the live heap instead of V8's up-to-4× keep peak RSS near
  * half of V8's defaults on this load, for about a tenth of throughput; without allocation-site
  * pretenuring, the short-lived objects of in-flight streams stay in the young generation instead of being
- * allocated old, which halves the mark-compacts under load (docs/benchmarks.md).
+ * allocated old, which halves the mark-compacts under load; without Maglev (V8's mid-tier compiler), whose
+ * compilations under load leave ~30 MB of freed-but-kept malloc memory behind, peak RSS is ~34 MB lower
+ * for the same throughput (docs/benchmarks.md).
  */
 export const SWITCHYARD_PRODUCTION_NODE_FLAGS = [
   '--max-semi-space-size=4',
   '--heap-growing-percent=50',
   '--no-allocation-site-pretenuring',
+  '--no-maglev',
 ] as const;
 
 /** The compiled gateway, as deployed (`npm run build`); the driver builds it before starting. */
