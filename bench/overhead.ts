@@ -35,6 +35,7 @@ import {
   startPortkey,
   startSimulator,
   startSwitchyard,
+  SWITCHYARD_PRODUCTION_ENV,
   type Target,
   type TargetName,
 } from './lib/systems.ts';
@@ -246,6 +247,9 @@ async function runBenchmark(settings: BenchSettings, command: string): Promise<v
     (settings.switchyardNodeFlags.length > 0
       ? `, Node flags \`${settings.switchyardNodeFlags.join(' ')}\``
       : '') +
+    `, environment \`${Object.entries(SWITCHYARD_PRODUCTION_ENV)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ')}\`` +
     (settings.baseline !== undefined &&
     settings.baselineNodeFlags.join(' ') !== settings.switchyardNodeFlags.join(' ')
       ? `; baseline's Node flags \`${settings.baselineNodeFlags.join(' ')}\``
