@@ -122,6 +122,7 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
         simulatorOrigin: simulator.origin,
         logLevel: settings.switchyardLogLevel,
         nodeFlags: settings.baselineNodeFlags,
+        ...(settings.baselineEnvironment === undefined ? {} : { environment: settings.baselineEnvironment }),
         ...core,
         baselineRoot: baseline.root,
       });
@@ -253,6 +254,11 @@ async function runBenchmark(settings: BenchSettings, command: string): Promise<v
     (settings.baseline !== undefined &&
     settings.baselineNodeFlags.join(' ') !== settings.switchyardNodeFlags.join(' ')
       ? `; baseline's Node flags \`${settings.baselineNodeFlags.join(' ')}\``
+      : '') +
+    (settings.baseline !== undefined && settings.baselineEnvironment !== undefined
+      ? `; baseline's environment \`${Object.entries(settings.baselineEnvironment)
+          .map(([name, value]) => `${name}=${value}`)
+          .join(' ')}\``
       : '') +
     (settings.referenceNodeFlags.length > 0
       ? `; reference proxies' Node flags \`${settings.referenceNodeFlags.join(' ')}\``

@@ -1,6 +1,11 @@
 /** Command-line flags of `npm run bench:overhead`, parsed into checked settings. */
 import { parseArgs } from 'node:util';
-import { SWITCHYARD_PRODUCTION_NODE_FLAGS, TARGET_NAMES, type TargetName } from './systems.ts';
+import {
+  SWITCHYARD_PRODUCTION_ENV,
+  SWITCHYARD_PRODUCTION_NODE_FLAGS,
+  TARGET_NAMES,
+  type TargetName,
+} from './systems.ts';
 import type { LoadShape } from './workload.ts';
 
 export interface BenchSettings {
@@ -23,6 +28,8 @@ export interface BenchSettings {
   readonly baseline: string | undefined;
   /** Node flags for the baseline build (default: the same as Switchyard's): A/B runs of Node flags. */
   readonly baselineNodeFlags: readonly string[];
+  /** The baseline's environment instead of the production one, e.g. {} for glibc's malloc defaults. */
+  readonly baselineEnvironment: Readonly<Record<string, string>> | undefined;
   /** Switchyard (every build) with the request log and metrics off: the serving path alone. */
   readonly core: boolean;
 }
@@ -51,6 +58,10 @@ by round. Prints markdown tables and writes JSON to bench/results/.
                         target switchyard-baseline: before/after comparisons in one interleaved run
   --baseline-node-flags="F"    Node flags for the baseline only (default: Switchyard's); with
                         --baseline HEAD, an A/B of Node flags on the same build
+  --baseline-env="K=V ..."     the baseline's environment instead of Switchyard's production one
+                        (${Object.entries(SWITCHYARD_PRODUCTION_ENV)
+                          .map(([name, value]) => `${name}=${value}`)
+                          .join(' ')}); --baseline-env= sets none
   --core                Switchyard with the request log and metrics off: the serving path alone (a
                         baseline older than those features runs its default config, which has neither)
   --help`;
@@ -74,6 +85,7 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
       'results-dir': { type: 'string', default: 'bench/results' },
       baseline: { type: 'string' },
       'baseline-node-flags': { type: 'string' },
+      'baseline-env': { type: 'string' },
       core: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -94,6 +106,8 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
     resultsDirectory: values['results-dir'],
     baseline: values.baseline,
     baselineNodeFlags: splitWords(values['baseline-node-flags'] ?? values['switchyard-node-flags']),
+    baselineEnvironment:
+      values['baseline-env'] === undefined ? undefined : parseEnvironment(values['baseline-env']),
     core: values.core,
   };
 }
@@ -107,6 +121,16 @@ function splitList(text: string): string[] {
 
 function splitWords(text: string): string[] {
   return text.split(/\s+/).filter((word) => word !== '');
+}
+
+function parseEnvironment(text: string): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const word of splitWords(text)) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(word);
+    if (match === null) throw new Error(`--baseline-env: '${word}' is not NAME=VALUE`);
+    environment[match[1] ?? ''] = match[2] ?? '';
+  }
+  return environment;
 }
 
 function positiveNumber(flag: string, text: string | undefined, fallback: number, integer: boolean): number {

@@ -204,6 +204,8 @@ export interface SwitchyardStart {
    * a build too old to know those keys has nothing there to switch off.
    */
   readonly optionalConfig?: string;
+  /** The environment instead of SWITCHYARD_PRODUCTION_ENV (A/B runs of environment settings). */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 export async function startSwitchyard(start: SwitchyardStart): Promise<Target> {
@@ -236,7 +238,7 @@ export async function startSwitchyard(start: SwitchyardStart): Promise<Target> {
     // The default request log, in a new file per run (a log grown by earlier runs would make runs
     // incomparable); set through the environment so that older baselines, which ignore it, still start.
     env: {
-      ...SWITCHYARD_PRODUCTION_ENV,
+      ...(start.environment ?? SWITCHYARD_PRODUCTION_ENV),
       SWITCHYARD_REQUEST_LOG_PATH: join(configDirectory, 'requests.sqlite'),
     },
     args: [
