@@ -104,7 +104,7 @@ export async function startReferenceProxy(
  * half of V8's defaults on this load, for about a tenth of throughput; without allocation-site
  * pretenuring, the short-lived objects of in-flight streams stay in the young generation instead of being
  * allocated old, which halves the mark-compacts under load; without Maglev (V8's mid-tier compiler), whose
- * compilations under load leave ~30 MB of freed-but-kept malloc memory behind, peak RSS is 15–34 MB lower
+ * compilations under load leave ~30 MB of freed-but-kept malloc memory behind, peak RSS is 17–34 MB lower
  * for the same throughput (docs/benchmarks.md).
  */
 export const SWITCHYARD_PRODUCTION_NODE_FLAGS = [
