@@ -29,7 +29,9 @@ const serverSchema = z
       .int()
       .nonnegative()
       .default(SERVER_DEFAULTS.requestRecords)
-      .describe('Recent requests whose routing record GET /v1/requests/{id} keeps in memory (0: none).'),
+      .describe(
+        'Recent requests GET /v1/requests/{id} finds in memory (0: none): those in flight, and finished ones when request_log is off (with a log, a finished row waits in its queue until the store has it).',
+      ),
     log_level: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default(SERVER_DEFAULTS.logLevel),

@@ -75,7 +75,11 @@ export async function createObservability(
   );
   return {
     telemetry,
-    recent: createRecentRequests(config.server.requestRecords),
+    // With a request log, a finished row waits in the log's queue, not in the recent-requests view.
+    recent: createRecentRequests(
+      config.server.requestRecords,
+      log === undefined ? undefined : (id) => log.find(id),
+    ),
     requestLog,
     metrics,
     redact: createRedactor(config.requestLog.redact),

@@ -1,7 +1,9 @@
 /**
  * The most recent requests, in memory, for `GET /v1/requests/{id}`: a request in flight (its decision and
- * attempts so far), then its finished request-log row. Reads fall back to the request log's store for
- * older requests; rows reach the store in batches, so a request just answered is always found here.
+ * attempts so far), then its finished request-log row. With a request log, a finished row is not kept
+ * here: it waits in the log's queue until the store has it (`queued` finds it there), so rows do not
+ * outlive their request in the serving process's heap — kept here, every row was copied by two young
+ * collections and then promoted. Without a request log this is the only place a finished row is found.
  * Bounded: the oldest entry is dropped when it is full.
  */
 
@@ -29,11 +31,24 @@ export interface RecentRequests {
   readonly capacity: number;
 }
 
-export function createRecentRequests(capacity: number): RecentRequests {
+/** Where finished rows wait for the request log's store; a row that has reached the store is not there. */
+export type QueuedRowLookup = (id: string) => RequestLogRow | undefined;
+
+/** What a finished request leaves in its slot when its row lives in the request log: no request's id. */
+const HANDED_TO_LOG: InFlightRequest = Object.freeze({
+  id: '\u0000handed-to-request-log',
+  state: 'in-flight',
+  receivedAt: 0,
+  decision: null,
+  attempts: [],
+});
+
+/** `queued`: the request log's queue, when there is a request log; finished rows then stay out of the ring. */
+export function createRecentRequests(capacity: number, queued?: QueuedRowLookup): RecentRequests {
   // A ring in arrival order: the slot to fill next holds the oldest entry. Every request writes here and
   // almost none is read back, so writes are plain stores (a Map keyed by id cost 1.5 % of the serving
-  // thread: hashing each new id, deleting the evicted one) and reads scan from the newest. Finished rows
-  // are kept as they are and marked complete only when read.
+  // thread: hashing each new id, deleting the evicted one) and reads scan from the newest. Without a
+  // request log, finished rows are kept as they are and marked complete only when read.
   const ring: (InFlightRequest | RequestLogRow | undefined)[] = new Array<undefined>(capacity);
   let next = 0;
   const push = (entry: InFlightRequest | RequestLogRow): void => {
@@ -60,15 +75,19 @@ export function createRecentRequests(capacity: number): RecentRequests {
     complete(opened, row) {
       // By identity: one comparison per newer request, however alike their ids are.
       const slot = slotWhere((entry) => entry === opened);
+      if (queued !== undefined) {
+        if (slot >= 0) ring[slot] = HANDED_TO_LOG;
+        return;
+      }
       // A request that outlived `capacity` newer ones comes back as the newest.
       if (slot < 0) push(row);
       else ring[slot] = row;
     },
     get(id) {
       const slot = slotWhere((entry) => entry.id === id);
-      const entry = slot < 0 ? undefined : ring[slot];
-      if (entry === undefined || 'state' in entry) return entry;
-      return { ...entry, state: 'complete' };
+      const found = (slot < 0 ? undefined : ring[slot]) ?? queued?.(id);
+      if (found === undefined || 'state' in found) return found;
+      return { ...found, state: 'complete' };
     },
     capacity,
   };

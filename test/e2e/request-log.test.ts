@@ -1,8 +1,9 @@
 /**
  * The request log over real sockets, against each store it can live in: the default SQLite (in memory
  * under tests), a SQLite file and a real PostgreSQL. One flow per store — a success, a fallback after a
- * 500, a stream cut after commit, a request failing everywhere, bad input — and every row read three ways: GET /v1/requests/{id} at once (memory), GET again once newer requests pushed
- * it out of `server.request_records: 1` (the store), and straight from the store the gateway wrote.
+ * 500, a stream cut after commit, a request failing everywhere, bad input — and every row read three ways: GET /v1/requests/{id} at once (the log's queue, or the store if
+ * it was written already), GET again once newer requests filled `server.request_records: 1` (the
+ * store), and straight from the store the gateway wrote.
  */
 
 import { randomUUID } from 'node:crypto';

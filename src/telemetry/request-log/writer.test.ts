@@ -94,6 +94,28 @@ describe('request log writer', () => {
     await writer.close();
   });
 
+  it('finds a queued row by id while it is being written, and not once the store has it', async () => {
+    const target = recordingStore({ hold: true });
+    const writer = createRequestLogWriter(target.store, base);
+    rows(12).forEach((r) => writer.enqueue(r));
+    for (let i = 0; i < 3; i++) await turn();
+    expect(target.batches).toEqual([10]); // the first ten are in the store's hands, not yet written
+    expect(writer.find('r3')?.id).toBe('r3');
+    expect(writer.find('r11')?.id).toBe('r11');
+    expect(writer.find('nope')).toBeUndefined();
+    target.releases.shift()!();
+    await vi.waitFor(() => expect(writer.written).toBe(10), { timeout: 1_000, interval: 1 });
+    expect(writer.find('r3')).toBeUndefined();
+    expect(await target.store.get('r3')).toMatchObject({ id: 'r3' });
+    expect(writer.find('r11')?.id).toBe('r11');
+    const closing = writer.close();
+    while (target.releases.length > 0 || writer.queued > 0) {
+      target.releases.shift()?.();
+      await turn();
+    }
+    await closing;
+  });
+
   it('keeps at most one write in flight', async () => {
     const target = recordingStore({ hold: true });
     const writer = createRequestLogWriter(target.store, base);

@@ -35,6 +35,8 @@ export interface RequestLogWriter {
   enqueue(row: RequestLogRow): boolean;
   /** Writes every row queued now; rejects with the store's error if a write fails (rows stay queued). */
   flush(): Promise<void>;
+  /** A queued row (not yet in the store) by request id; undefined once the store has it. */
+  find(id: string): RequestLogRow | undefined;
   /** Stops accepting rows, writes the queue (retrying up to closeTimeoutMs), stops timers, closes the store. */
   close(): Promise<void>;
   readonly queued: number;
@@ -190,6 +192,15 @@ export function createRequestLogWriter(
       queue.push(row);
       if (queue.length >= batchSize) schedulePump();
       return true;
+    },
+    find(id) {
+      // Newest first: the rows asked for are the ones just answered. Rows leave the queue only once the
+      // store has them, so a row is always in one of the two.
+      for (let index = queue.length - 1; index >= 0; index--) {
+        const row = queue[index];
+        if (row?.id === id) return row;
+      }
+      return undefined;
     },
     flush,
     close() {
