@@ -100,6 +100,7 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
         simulatorOrigin: simulator.origin,
         logLevel: settings.switchyardLogLevel,
         nodeFlags: settings.switchyardNodeFlags,
+        extraConfig: settings.switchyardConfig,
         ...core,
       });
     },
@@ -109,6 +110,7 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
         simulatorOrigin: simulator.origin,
         logLevel: settings.switchyardLogLevel,
         nodeFlags: settings.switchyardNodeFlags,
+        extraConfig: settings.switchyardConfig,
         ...core,
         upstream: 'anthropic',
       });
@@ -122,6 +124,7 @@ async function startSystems(settings: BenchSettings): Promise<RunningSystems> {
         simulatorOrigin: simulator.origin,
         logLevel: settings.switchyardLogLevel,
         nodeFlags: settings.baselineNodeFlags,
+        extraConfig: settings.baselineConfig,
         ...(settings.baselineEnvironment === undefined ? {} : { environment: settings.baselineEnvironment }),
         ...core,
         baselineRoot: baseline.root,
@@ -254,6 +257,12 @@ async function runBenchmark(settings: BenchSettings, command: string): Promise<v
     (settings.baseline !== undefined &&
     settings.baselineNodeFlags.join(' ') !== settings.switchyardNodeFlags.join(' ')
       ? `; baseline's Node flags \`${settings.baselineNodeFlags.join(' ')}\``
+      : '') +
+    (settings.switchyardConfig === ''
+      ? ''
+      : `; Switchyard's config adds \`${settings.switchyardConfig.trim()}\``) +
+    (settings.baseline !== undefined && settings.baselineConfig !== settings.switchyardConfig
+      ? `; the baseline's adds \`${settings.baselineConfig.trim()}\``
       : '') +
     (settings.baseline !== undefined && settings.baselineEnvironment !== undefined
       ? `; baseline's environment \`${Object.entries(settings.baselineEnvironment)

@@ -1,5 +1,5 @@
 /**
- * `node bench/tail.ts [--rate 500] [--duration 20] [--request-log off]`: where Switchyard's added tail
+ * `node bench/tail.ts [--rate 500] [--duration 20] [--request-log off] [--flush-ms N]`: where Switchyard's added tail
  * latency at a fixed arrival rate comes from. Open loop through the gateway (built, with the heap flags
  * of `npm start`) to the zero-latency simulator, as bench:overhead's open-loop cell, recording for every
  * request its latency and the gateway's own `x-switchyard-overhead-ms` (its time minus upstream time).
@@ -7,7 +7,9 @@
  *
  * Prints percentiles of both, and how the slowest 1 % of requests fall in time: requests slowed by the
  * gateway's own work are spread out; requests slowed together by a pause (a garbage collection, another
- * process taking the core) come in runs a few milliseconds apart.
+ * process taking the core) come in runs a few milliseconds apart. And the gateway's young-generation
+ * collections over the measured window, from its own /metrics (prom-client's GC histogram): how often,
+ * and how long each pause was, which grows with what outlives a collection.
  */
 
 import { parseArgs } from 'node:util';
@@ -30,12 +32,21 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '500' },
     duration: { type: 'string', default: '20' },
     'request-log': { type: 'string', default: 'sqlite' },
+    'flush-ms': { type: 'string' },
   },
 });
 const rate = Number(values.rate);
 const durationSeconds = Number(values.duration);
-if (!(rate > 0) || !(durationSeconds > 0) || !['sqlite', 'off'].includes(values['request-log'])) {
-  process.stderr.write('usage: node bench/tail.ts [--rate 500] [--duration 20] [--request-log sqlite|off]\n');
+const flushMs = values['flush-ms'] === undefined ? undefined : Number(values['flush-ms']);
+if (
+  !(rate > 0) ||
+  !(durationSeconds > 0) ||
+  !['sqlite', 'off'].includes(values['request-log']) ||
+  (flushMs !== undefined && !(Number.isInteger(flushMs) && flushMs > 0))
+) {
+  process.stderr.write(
+    'usage: node bench/tail.ts [--rate 500] [--duration 20] [--request-log sqlite|off] [--flush-ms N]\n',
+  );
   process.exit(2);
 }
 
@@ -99,6 +110,27 @@ function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
 }
 
+interface YoungCollections {
+  readonly count: number;
+  readonly seconds: number;
+}
+
+/** The gateway's young-generation (minor) collections so far, from prom-client's GC histogram. */
+async function youngCollections(target: Target): Promise<YoungCollections> {
+  const pool = new Pool(target.origin, { connections: 1 });
+  try {
+    const response = await pool.request({ path: '/metrics', method: 'GET' });
+    const text = await response.body.text();
+    const read = (series: string): number =>
+      Number(
+        new RegExp(`^nodejs_gc_duration_seconds_${series}\\{kind="minor"\\} (\\S+)$`, 'm').exec(text)?.[1],
+      );
+    return { count: read('count'), seconds: read('sum') };
+  } finally {
+    await pool.close();
+  }
+}
+
 function describe(samples: readonly Sample[]): { p50: number; p99: number; runs: number[] } {
   const latencies = samples.map((sample) => sample.latencyMs).sort((a, b) => a - b);
   const slowest = [...samples]
@@ -117,7 +149,11 @@ stopChildrenOnExit();
 try {
   await buildSwitchyard();
   const simulator = await startSimulator();
-  const optionalConfig = values['request-log'] === 'off' ? 'request_log:\n  store: off\n' : undefined;
+  const requestLog = [
+    ...(values['request-log'] === 'off' ? ['store: off'] : []),
+    ...(flushMs === undefined ? [] : [`flush_ms: ${flushMs}`]),
+  ];
+  const optionalConfig = requestLog.length === 0 ? undefined : `request_log: { ${requestLog.join(', ')} }\n`;
   const gateway = await startSwitchyard({
     simulatorOrigin: simulator.origin,
     logLevel: 'info',
@@ -127,7 +163,11 @@ try {
   await runClosedLoop(gateway, 16, false, 3); // V8 optimises the serving path first
   await openLoop(gateway, 4);
   const direct = describe(await openLoop(directTarget(simulator.origin), durationSeconds));
+  const collectedBefore = await youngCollections(gateway);
   const samples = await openLoop(gateway, durationSeconds);
+  const collectedAfter = await youngCollections(gateway);
+  const scavenges = collectedAfter.count - collectedBefore.count;
+  const scavengeMs = (collectedAfter.seconds - collectedBefore.seconds) * 1000;
   const through = describe(samples);
   const overheads = samples
     .map((sample) => sample.overheadMs)
@@ -136,7 +176,8 @@ try {
   const inRuns = through.runs.filter((length) => length >= 3).reduce((sum, length) => sum + length, 0);
   const slowCount = through.runs.reduce((sum, length) => sum + length, 0);
   const lines = [
-    `${samples.length} requests at ${rate} req/s for ${durationSeconds} s; request log ${values['request-log']}; Node ${process.version}`,
+    `${samples.length} requests at ${rate} req/s for ${durationSeconds} s; request log ${values['request-log']}` +
+      `${flushMs === undefined ? '' : `, flush_ms ${flushMs}`}; Node ${process.version}`,
     '',
     '| measure | p50 ms | p99 ms |',
     '| --- | ---: | ---: |',
@@ -146,6 +187,8 @@ try {
     '',
     `Slowest 1 % through Switchyard (${slowCount} requests): ${through.runs.length} runs (requests ≤ ${RUN_GAP_MS} ms apart), ` +
       `${inRuns} of them in runs of 3 or more; longest run ${Math.max(...through.runs)}.`,
+    `Young-generation collections in the gateway: ${scavenges}, ${(scavengeMs / Math.max(1, scavenges)).toFixed(2)} ms each on average, ` +
+      `${((scavengeMs * 1000) / samples.length).toFixed(1)} µs per request.`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

@@ -52,4 +52,13 @@ describe('bench:overhead flags', () => {
     );
     expect(() => settings(['--baseline-env=1X=2'])).toThrow("'1X=2' is not NAME=VALUE");
   });
+
+  it('appends --switchyard-config to every build and --baseline-config to the baseline instead', () => {
+    const same = settings(['--baseline', 'HEAD', '--switchyard-config=request_log: { flush_ms: 25 }']);
+    expect(same.switchyardConfig).toBe('request_log: { flush_ms: 25 }\n');
+    expect(same.baselineConfig).toBe('request_log: { flush_ms: 25 }\n');
+    const apart = settings(['--baseline', 'HEAD', '--baseline-config=request_log: { flush_ms: 250 }']);
+    expect(apart.switchyardConfig).toBe('');
+    expect(apart.baselineConfig).toBe('request_log: { flush_ms: 250 }\n');
+  });
 });

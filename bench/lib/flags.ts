@@ -28,6 +28,10 @@ export interface BenchSettings {
   readonly baseline: string | undefined;
   /** Node flags for the baseline build (default: the same as Switchyard's): A/B runs of Node flags. */
   readonly baselineNodeFlags: readonly string[];
+  /** YAML appended to every Switchyard's generated config (which must accept it). */
+  readonly switchyardConfig: string;
+  /** The same for the baseline only (default: switchyardConfig): A/B runs of config settings. */
+  readonly baselineConfig: string;
   /** The baseline's environment instead of the production one, e.g. {} for glibc's malloc defaults. */
   readonly baselineEnvironment: Readonly<Record<string, string>> | undefined;
   /** Switchyard (every build) with the request log and metrics off: the serving path alone. */
@@ -58,6 +62,9 @@ by round. Prints markdown tables and writes JSON to bench/results/.
                         target switchyard-baseline: before/after comparisons in one interleaved run
   --baseline-node-flags="F"    Node flags for the baseline only (default: Switchyard's); with
                         --baseline HEAD, an A/B of Node flags on the same build
+  --switchyard-config="YAML"   appended to Switchyard's generated config, e.g.
+                        "request_log: { flush_ms: 250 }" (a build that rejects it fails to start)
+  --baseline-config="YAML"     the same for the baseline only (default: --switchyard-config's)
   --baseline-env="K=V ..."     the baseline's environment instead of Switchyard's production one
                         (${Object.entries(SWITCHYARD_PRODUCTION_ENV)
                           .map(([name, value]) => `${name}=${value}`)
@@ -86,6 +93,8 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
       baseline: { type: 'string' },
       'baseline-node-flags': { type: 'string' },
       'baseline-env': { type: 'string' },
+      'switchyard-config': { type: 'string', default: '' },
+      'baseline-config': { type: 'string' },
       core: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -106,6 +115,8 @@ export function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help'
     resultsDirectory: values['results-dir'],
     baseline: values.baseline,
     baselineNodeFlags: splitWords(values['baseline-node-flags'] ?? values['switchyard-node-flags']),
+    switchyardConfig: yamlLines(values['switchyard-config']),
+    baselineConfig: yamlLines(values['baseline-config'] ?? values['switchyard-config']),
     baselineEnvironment:
       values['baseline-env'] === undefined ? undefined : parseEnvironment(values['baseline-env']),
     core: values.core,
@@ -121,6 +132,11 @@ function splitList(text: string): string[] {
 
 function splitWords(text: string): string[] {
   return text.split(/\s+/).filter((word) => word !== '');
+}
+
+/** Config text as given on the command line, ending with a newline so more can follow it. */
+function yamlLines(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : `${text}\n`;
 }
 
 function parseEnvironment(text: string): Record<string, string> {

@@ -204,6 +204,8 @@ export interface SwitchyardStart {
    * a build too old to know those keys has nothing there to switch off.
    */
   readonly optionalConfig?: string;
+  /** YAML appended to the generated config, which must accept it (A/B runs of config settings). */
+  readonly extraConfig?: string;
   /** The environment instead of SWITCHYARD_PRODUCTION_ENV (A/B runs of environment settings). */
   readonly environment?: Readonly<Record<string, string>>;
 }
@@ -215,7 +217,7 @@ export async function startSwitchyard(start: SwitchyardStart): Promise<Target> {
   switchyardDirectories.push(configDirectory);
   const configPath = join(configDirectory, 'switchyard.yaml');
   const root = baselineRoot ?? REPO_ROOT;
-  const config = switchyardConfigYaml(simulatorOrigin, logLevel, upstream);
+  const config = switchyardConfigYaml(simulatorOrigin, logLevel, upstream) + (start.extraConfig ?? '');
   await writeFile(configPath, config + (start.optionalConfig ?? ''));
   try {
     await validateSwitchyardConfig(configPath, root);
