@@ -62,6 +62,7 @@ describe('recent requests', () => {
       recent.open('c', 1);
       recent.complete(b, testRow('b'));
       expect(recent.get('b')).toBeUndefined();
+      expect(recent.get('\u0000handed-to-request-log')).toBeUndefined();
       expect(recent.get('a')).toMatchObject({ id: 'a', state: 'in-flight' });
       expect(recent.get('c')).toMatchObject({ id: 'c', state: 'in-flight' });
       recent.open('d', 1);

@@ -84,7 +84,8 @@ export function createRecentRequests(capacity: number, queued?: QueuedRowLookup)
       else ring[slot] = row;
     },
     get(id) {
-      const slot = slotWhere((entry) => entry.id === id);
+      // The placeholder is nobody's record, even asked for by its own id.
+      const slot = slotWhere((entry) => entry.id === id && entry !== HANDED_TO_LOG);
       const found = (slot < 0 ? undefined : ring[slot]) ?? queued?.(id);
       if (found === undefined || 'state' in found) return found;
       return { ...found, state: 'complete' };
