@@ -2,8 +2,8 @@
  * The request log over real sockets, against each store it can live in: the default SQLite (in memory
  * under tests), a SQLite file and a real PostgreSQL. One flow per store — a success, a fallback after a
  * 500, a stream cut after commit, a request failing everywhere, bad input — and every row read three ways: GET /v1/requests/{id} at once (the log's queue, or the store if
- * it was written already), GET again once newer requests filled `server.request_records: 1` (the
- * store), and straight from the store the gateway wrote.
+ * it was written already), GET again once the statistics count every row (the store), and straight
+ * from the store the gateway wrote.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -221,8 +221,14 @@ describe.each(VARIANTS)('the request log in $name', (variant) => {
     gateway = await createGateway(config, pino({ level: 'silent' }));
     url = (await gateway.listen(0, '127.0.0.1')).url;
     sent = await runScenarios(url);
-    // The last request keeps the memory's only slot: every row above must now be read from the store.
     await chat(url, ask('default'));
+    // GET /v1/requests/{id} answers from the log's queue until a row's batch is written. The statistics
+    // read the store alone: once they count every request, every row above is read from the store.
+    await eventually(async () => {
+      const response = await fetch(`${url}/v1/stats?window=1h`);
+      const { total } = (await response.json()) as { total: { count: number } };
+      return total.count >= SCENARIOS.length + 1 ? true : undefined;
+    });
     for (const scenario of SCENARIOS) {
       const { id } = sent[scenario];
       const record = await eventually(async () => {
